@@ -1,0 +1,29 @@
+/**
+ * The `chromoseg` command line.
+ */
+import { Command } from "commander";
+import { benchCommand } from "./cli/bench-command.js";
+import { chromosomesCommand } from "./cli/chromosomes-command.js";
+import { generateCommand } from "./cli/generate-command.js";
+import { inspectCommand } from "./cli/inspect-command.js";
+import { UserError } from "./errors.js";
+
+const program = new Command("chromoseg")
+  .description("Separate overlapping chromosomes in metaphase images: datasets, training, inference.")
+  .option("-v, --verbose", "print stack traces of errors")
+  .showHelpAfterError("(add --help for usage)")
+  .addCommand(generateCommand())
+  .addCommand(chromosomesCommand())
+  .addCommand(inspectCommand())
+  .addCommand(benchCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const verbose = Boolean(program.opts().verbose);
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`chromoseg: ${message}`);
+  if (verbose && error instanceof Error) console.error(error.stack);
+  else if (!(error instanceof UserError)) console.error("(run again with --verbose for the stack trace)");
+  process.exitCode = 1;
+}

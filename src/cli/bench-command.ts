@@ -1,0 +1,84 @@
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import { DEFAULT_COMPRESSION_LEVEL, writeDataset } from "../data/hdf5.js";
+import { generateDataset } from "../generate/generate.js";
+import type { GenerateStage } from "../generate/generate.js";
+import { megabytes, table } from "./format.js";
+import { examples, integer } from "./options.js";
+
+export const DEFAULT_METAPHASE = "samples/DAPI.tif";
+
+export function benchCommand(): Command {
+  return new Command("bench")
+    .summary("speed benchmarks that print their figures")
+    .description("Speed benchmarks. Each prints a table (or one JSON object with --json) measured in this run.")
+    .addCommand(benchGenerateCommand());
+}
+
+interface BenchGenerateFlags {
+  metaphase: string;
+  compression: number;
+  json?: boolean;
+}
+
+function benchGenerateCommand(): Command {
+  return new Command("generate")
+    .description(
+      "Time `generate --preset like-kaggle` (13434 samples) from one metaphase image to a written HDF5 file, " +
+        "stage by stage: finding chromosomes (decode included), rotating them, enumerating placements, " +
+        "composing samples, writing.",
+    )
+    .option("-m, --metaphase <file>", "metaphase image", DEFAULT_METAPHASE)
+    .option("--compression <level>", "gzip level of the written file", integer(0, 9), DEFAULT_COMPRESSION_LEVEL)
+    .option("--json", 'print one JSON object: {"samples", "seconds", "samplesPerSecond", "stages"}')
+    .addHelpText("after", examples("chromoseg bench generate", "chromoseg bench generate --compression 9 --json"))
+    .action(async (flags: BenchGenerateFlags) => {
+      const folder = await mkdtemp(join(tmpdir(), "chromoseg-bench-"));
+      try {
+        const stages: Record<string, number> = {};
+        let stage: string | undefined;
+        let mark = performance.now();
+        const enter = (next: string) => {
+          if (next === stage) return;
+          const now = performance.now();
+          if (stage) stages[stage] = (now - mark) / 1000;
+          stage = next;
+          mark = now;
+        };
+        const started = performance.now();
+        enter("find");
+        const generated = await generateDataset({
+          metaphases: [flags.metaphase],
+          preset: "like-kaggle",
+          onProgress: (s: GenerateStage, done, total) => {
+            if (done === total && s === "find") enter("pose");
+            else if (s !== "find") enter(s);
+          },
+        });
+        enter("write");
+        const file = join(folder, "bench.h5");
+        await writeDataset(file, generated.samples, { compressionLevel: flags.compression });
+        enter("done");
+        const seconds = (performance.now() - started) / 1000;
+        const samples = generated.samples.count;
+        const result = { samples, seconds, samplesPerSecond: samples / seconds, compressionLevel: flags.compression, stages };
+        if (flags.json) {
+          console.log(JSON.stringify(result));
+          return;
+        }
+        console.log(`generate like-kaggle from ${flags.metaphase}, gzip ${flags.compression}, file ${megabytes((await stat(file)).size)}`);
+        console.log(
+          table([
+            ["stage", "seconds", "share"],
+            ...Object.entries(stages).map(([name, s]) => [name, s.toFixed(2), `${((100 * s) / seconds).toFixed(0)} %`]),
+            ["total", seconds.toFixed(2), "100 %"],
+          ]),
+        );
+        console.log(`${samples} samples in ${seconds.toFixed(1)} s: ${result.samplesPerSecond.toFixed(0)} samples/s`);
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+    });
+}

@@ -1,0 +1,100 @@
+/**
+ * Overlapping pairs: one chromosome pose placed over another, grey values summed, labelled
+ * 1 (the smaller chromosome by area), 2 (the larger) and 3 (overlap), centred in the frame.
+ */
+import type { Pose } from "./pose.js";
+
+/** Frame of the public dataset: 94 rows × 93 columns. */
+export const FRAME_HEIGHT = 94;
+export const FRAME_WIDTH = 93;
+
+/** Where pose `b` lies relative to pose `a`: the offset of b's top-left corner from a's. */
+export interface Placement {
+  dx: number;
+  dy: number;
+  /** Pixels covered by both. */
+  overlap: number;
+}
+
+/**
+ * Calls `visit` for every placement of `b` over `a` on a grid of `step` pixels that overlaps in
+ * at least `minOverlap` pixels and fits the frame with a free pixel on every side.
+ */
+export function forEachPlacement(
+  a: Pose,
+  b: Pose,
+  step: number,
+  minOverlap: number,
+  visit: (placement: Placement) => void,
+): void {
+  for (let dy = -(b.height - 1); dy < a.height; dy += step) {
+    for (let dx = -(b.width - 1); dx < a.width; dx += step) {
+      const unionWidth = Math.max(a.width, dx + b.width) - Math.min(0, dx);
+      const unionHeight = Math.max(a.height, dy + b.height) - Math.min(0, dy);
+      if (unionWidth > FRAME_WIDTH - 2 || unionHeight > FRAME_HEIGHT - 2) continue;
+      const overlap = overlapCount(a, b, dx, dy);
+      if (overlap >= minOverlap) visit({ dx, dy, overlap });
+    }
+  }
+}
+
+function overlapCount(a: Pose, b: Pose, dx: number, dy: number): number {
+  let n = 0;
+  const y0 = Math.max(0, dy);
+  const y1 = Math.min(a.height, dy + b.height);
+  const x0 = Math.max(0, dx);
+  const x1 = Math.min(a.width, dx + b.width);
+  for (let y = y0; y < y1; y++) {
+    const rowA = y * a.width;
+    const rowB = (y - dy) * b.width - dx;
+    for (let x = x0; x < x1; x++) n += a.mask[rowA + x] & b.mask[rowB + x];
+  }
+  return n;
+}
+
+/**
+ * Draws `a` and `b` (placed by `placement`) centred into one frame-sized sample: grey summed and
+ * clipped at 255, labels 1 for the smaller pose, 2 for the larger, 3 where both lie.
+ * Returns true when `a` got label 1.
+ */
+export function composeSample(
+  a: Pose,
+  b: Pose,
+  placement: Placement,
+  grey: Uint8Array,
+  labels: Uint8Array,
+): boolean {
+  grey.fill(0);
+  labels.fill(0);
+  const { dx, dy } = placement;
+  const left = Math.min(0, dx);
+  const top = Math.min(0, dy);
+  const unionWidth = Math.max(a.width, dx + b.width) - left;
+  const unionHeight = Math.max(a.height, dy + b.height) - top;
+  const originX = Math.floor((FRAME_WIDTH - unionWidth) / 2) - left;
+  const originY = Math.floor((FRAME_HEIGHT - unionHeight) / 2) - top;
+  const aIsSmaller = a.area <= b.area;
+  draw(a, originX, originY, aIsSmaller ? 1 : 2, grey, labels);
+  draw(b, originX + dx, originY + dy, aIsSmaller ? 2 : 1, grey, labels);
+  return aIsSmaller;
+}
+
+/** Adds a pose's grey values and ORs its label bit (1 or 2; both make 3, the overlap). */
+function draw(
+  pose: Pose,
+  left: number,
+  top: number,
+  bit: 1 | 2,
+  grey: Uint8Array,
+  labels: Uint8Array,
+): void {
+  for (let y = 0; y < pose.height; y++) {
+    for (let x = 0; x < pose.width; x++) {
+      const from = y * pose.width + x;
+      if (!pose.mask[from]) continue;
+      const to = (top + y) * FRAME_WIDTH + left + x;
+      grey[to] = Math.min(255, grey[to] + pose.grey[from]);
+      labels[to] |= bit;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * A chromosome as it is placed into a sample: decimated, rotated, cropped to its mask.
+ */
+import type { Chromosome } from "./find-chromosomes.js";
+
+/** Grey values (0 outside the mask) and mask of one chromosome, `width` × `height`, row-major. */
+export interface Pose {
+  width: number;
+  height: number;
+  grey: Uint8Array;
+  mask: Uint8Array;
+  /** Mask pixels. */
+  area: number;
+}
+
+/** Keeps every second row and column, as the public dataset was made. */
+export function decimate(chromosome: Chromosome): Pose {
+  const width = Math.ceil(chromosome.width / 2);
+  const height = Math.ceil(chromosome.height / 2);
+  const grey = new Uint8Array(width * height);
+  const mask = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const from = 2 * y * chromosome.width + 2 * x;
+      grey[y * width + x] = chromosome.grey[from];
+      mask[y * width + x] = chromosome.mask[from];
+    }
+  }
+  return cropToMask({ width, height, grey, mask, area: 0 });
+}
+
+/**
+ * Rotates a pose by `degrees` (counter-clockwise on screen) about its centre: the mask with
+ * nearest-neighbour sampling, so no new label values appear; grey bilinearly, then zeroed
+ * outside the rotated mask.
+ */
+export function rotate(pose: Pose, degrees: number): Pose {
+  const radians = (degrees * Math.PI) / 180;
+  const cos = Math.cos(radians);
+  const sin = Math.sin(radians);
+  const width = Math.ceil(Math.abs(pose.width * cos) + Math.abs(pose.height * sin)) + 2;
+  const height = Math.ceil(Math.abs(pose.width * sin) + Math.abs(pose.height * cos)) + 2;
+  const grey = new Uint8Array(width * height);
+  const mask = new Uint8Array(width * height);
+  const cx = pose.width / 2;
+  const cy = pose.height / 2;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      // inverse map the pixel centre into the source
+      const dx = x + 0.5 - width / 2;
+      const dy = y + 0.5 - height / 2;
+      const sx = cos * dx - sin * dy + cx - 0.5;
+      const sy = sin * dx + cos * dy + cy - 0.5;
+      const nx = Math.round(sx);
+      const ny = Math.round(sy);
+      if (
+        nx < 0 ||
+        ny < 0 ||
+        nx >= pose.width ||
+        ny >= pose.height ||
+        !pose.mask[ny * pose.width + nx]
+      )
+        continue;
+      mask[y * width + x] = 1;
+      grey[y * width + x] = bilinear(pose, sx, sy);
+    }
+  }
+  return cropToMask({ width, height, grey, mask, area: 0 });
+}
+
+function bilinear(pose: Pose, sx: number, sy: number): number {
+  const x0 = Math.floor(sx);
+  const y0 = Math.floor(sy);
+  const fx = sx - x0;
+  const fy = sy - y0;
+  const at = (x: number, y: number) =>
+    x >= 0 && y >= 0 && x < pose.width && y < pose.height ? pose.grey[y * pose.width + x] : 0;
+  const value =
+    (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) +
+    fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
+  return Math.round(value);
+}
+
+function cropToMask(pose: Pose): Pose {
+  let x0 = pose.width;
+  let y0 = pose.height;
+  let x1 = 0;
+  let y1 = 0;
+  let area = 0;
+  for (let y = 0; y < pose.height; y++) {
+    for (let x = 0; x < pose.width; x++) {
+      if (!pose.mask[y * pose.width + x]) continue;
+      area++;
+      x0 = Math.min(x0, x);
+      y0 = Math.min(y0, y);
+      x1 = Math.max(x1, x + 1);
+      y1 = Math.max(y1, y + 1);
+    }
+  }
+  const width = Math.max(0, x1 - x0);
+  const height = Math.max(0, y1 - y0);
+  const grey = new Uint8Array(width * height);
+  const mask = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const from = (y0 + y) * pose.width + x0;
+    grey.set(pose.grey.subarray(from, from + width), y * width);
+    mask.set(pose.mask.subarray(from, from + width), y * width);
+  }
+  return { width, height, grey, mask, area };
+}

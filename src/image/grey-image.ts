@@ -1,0 +1,90 @@
+/**
+ * Reading images as 8-bit grey, the form both the generator and inference work on.
+ */
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import sharp from "sharp";
+import { UserError } from "../errors.js";
+
+/** A single-channel 8-bit image, row-major: pixel (x, y) at y × width + x. */
+export interface GreyImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** How the file's values were brought to 8 bits. */
+export type BitDepthScaling =
+  | "8-bit"
+  /** 12-bit values in a 16-bit container (maximum ≤ 4095), divided by 16 like the public dataset. */
+  | "12-bit ÷ 16"
+  /** Full 16-bit values, divided by 257. */
+  | "16-bit ÷ 257";
+
+export interface DecodedImage {
+  image: GreyImage;
+  scaling: BitDepthScaling;
+  /** True when a colour image was reduced to its luminance. */
+  luminance: boolean;
+  /** sha256 of the file's bytes, hex. */
+  sha256: string;
+}
+
+/** Decodes a PNG, TIFF or JPEG file (8 or 16 bit, grey, RGB or with alpha) to 8-bit grey. */
+export async function readGreyImage(file: string): Promise<DecodedImage> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new UserError(
+      `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
+  }
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  try {
+    return { ...(await decodeGrey(bytes)), sha256 };
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(
+      `${file}: not a readable image (${(error as Error).message.split("\n")[0]})`,
+    );
+  }
+}
+
+async function decodeGrey(bytes: Buffer): Promise<Omit<DecodedImage, "sha256">> {
+  const meta = await sharp(bytes).metadata();
+  const luminance = (meta.channels ?? 1) - (meta.hasAlpha ? 1 : 0) > 1;
+  if (meta.depth === "ushort") {
+    const { data, info } = await sharp(bytes)
+      .removeAlpha()
+      .toColourspace("grey16")
+      .raw({ depth: "ushort" })
+      .toBuffer({ resolveWithObject: true });
+    const values = new Uint16Array(data.buffer, data.byteOffset, data.length / 2);
+    let max = 0;
+    for (const v of values) if (v > max) max = v;
+    const twelveBit = max <= 4095;
+    const divisor = twelveBit ? 16 : 257;
+    const out = new Uint8Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = Math.min(255, Math.floor(values[i] / divisor));
+    return {
+      image: { width: info.width, height: info.height, data: out },
+      scaling: twelveBit ? "12-bit ÷ 16" : "16-bit ÷ 257",
+      luminance,
+    };
+  }
+  const { data, info } = await sharp(bytes)
+    .removeAlpha()
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return {
+    image: {
+      width: info.width,
+      height: info.height,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    },
+    scaling: "8-bit",
+    luminance,
+  };
+}

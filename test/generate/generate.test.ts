@@ -1,0 +1,118 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import sharp from "sharp";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadDataset, writeDataset } from "../../src/data/hdf5.js";
+import { generateDataset } from "../../src/generate/generate.js";
+import type { GenerateOptions, GeneratedDataset } from "../../src/generate/generate.js";
+import { FRAME_HEIGHT, FRAME_WIDTH } from "../../src/generate/pairs.js";
+import { contactSheetSize, renderContactSheet } from "../../src/render/contact-sheet.js";
+import { DAPI_CROP, temporaryFolder } from "../helpers.js";
+
+const folder = temporaryFolder();
+const small: GenerateOptions = { metaphases: [DAPI_CROP], preset: "all", count: 400, angles: 4, offsetStep: 4, seed: 5 };
+let generated: GeneratedDataset;
+
+beforeAll(async () => {
+  generated = await generateDataset(small);
+});
+
+describe("generateDataset", () => {
+  it("makes the samples asked for from every pair of the chromosomes found", () => {
+    const { samples, chromosomes, attributes } = generated;
+    expect(chromosomes).toHaveLength(9);
+    expect(attributes.pairs).toBe(36);
+    expect(samples.count).toBe(400);
+    expect([samples.height, samples.width]).toEqual([FRAME_HEIGHT, FRAME_WIDTH]);
+    const pairs = new Set<string>();
+    for (let s = 0; s < samples.count; s++) pairs.add([samples.pairIds[2 * s], samples.pairIds[2 * s + 1]].sort().join("-"));
+    expect(pairs.size).toBe(36);
+  });
+
+  it("labels only 0–3, with an overlap in every sample, label 1 on the smaller chromosome, nothing on the frame border", () => {
+    const { samples } = generated;
+    const px = FRAME_HEIGHT * FRAME_WIDTH;
+    for (let s = 0; s < samples.count; s++) {
+      const counts = [0, 0, 0, 0];
+      for (let y = 0; y < FRAME_HEIGHT; y++) {
+        for (let x = 0; x < FRAME_WIDTH; x++) {
+          const i = s * px + y * FRAME_WIDTH + x;
+          const label = samples.labels[i];
+          expect(label).toBeLessThanOrEqual(3);
+          counts[label]++;
+          const onBorder = x === 0 || y === 0 || x === FRAME_WIDTH - 1 || y === FRAME_HEIGHT - 1;
+          if (onBorder) expect(label).toBe(0);
+          // grey only where a chromosome is
+          if (label === 0) expect(samples.grey[i]).toBe(0);
+        }
+      }
+      expect(counts[3]).toBeGreaterThanOrEqual(5);
+      expect(counts[1] + counts[3]).toBeLessThanOrEqual(counts[2] + counts[3]);
+    }
+  });
+
+  it("sums grey values where the chromosomes overlap", () => {
+    const { samples } = generated;
+    const mean = (label: number) => {
+      let sum = 0;
+      let n = 0;
+      samples.labels.forEach((l, i) => {
+        if (l === label) {
+          sum += samples.grey[i];
+          n++;
+        }
+      });
+      return sum / n;
+    };
+    expect(mean(3)).toBeGreaterThan(1.5 * Math.max(mean(1), mean(2)));
+  });
+
+  it("gives the same file for the same seed, byte for byte, and another for another seed", async () => {
+    const again = await generateDataset(small);
+    const other = await generateDataset({ ...small, seed: 6 });
+    const write = async (name: string, g: GeneratedDataset) => {
+      const file = join(folder, name);
+      await writeDataset(file, g.samples, { attributes: g.attributes });
+      return readFileSync(file);
+    };
+    const first = await write("a.h5", generated);
+    expect((await write("b.h5", again)).equals(first)).toBe(true);
+    expect((await write("c.h5", other)).equals(first)).toBe(false);
+  });
+
+  it("writes a file the reader loads unchanged, with pair ids and how it was made", async () => {
+    const file = join(folder, "generated.h5");
+    await writeDataset(file, generated.samples, { attributes: generated.attributes });
+    const loaded = await loadDataset(file);
+    expect(loaded.cleaning).toEqual({ outOfRange: 0, specks: 0 });
+    expect(loaded.samples.labels).toEqual(generated.samples.labels);
+    expect(loaded.samples.pairIds).toEqual(generated.samples.pairIds);
+    expect(loaded.info.attributes).toMatchObject({ preset: "all", seed: 5, generator: expect.stringMatching(/^chromoseg generate/) });
+    expect(String(loaded.info.attributes.source_sha256)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("like-kaggle takes every 4th chromosome by area", async () => {
+    const g = await generateDataset({ ...small, preset: "like-kaggle", count: 60 });
+    const areas = g.chromosomes.map((c) => c.chromosome.area);
+    expect(areas).toHaveLength(3); // 9 found: the 1st, 5th and 9th largest
+    expect([...areas].sort((a, b) => b - a)).toEqual(areas);
+    expect(g.samples.count).toBe(60);
+  });
+
+  it("refuses an image without two chromosomes", async () => {
+    const blank = join(folder, "blank.png");
+    await sharp({ create: { width: 64, height: 64, channels: 1, background: 0 } }).png().toFile(blank);
+    await expect(generateDataset({ metaphases: [blank] })).rejects.toThrow(/found 0 usable chromosome/);
+  });
+});
+
+describe("contact sheet", () => {
+  it("decodes as a PNG of the stated size", async () => {
+    const png = await renderContactSheet(generated.samples);
+    const meta = await sharp(png).metadata();
+    expect(meta.format).toBe("png");
+    const size = contactSheetSize(generated.samples);
+    expect([meta.width, meta.height]).toEqual([size.width, size.height]);
+    expect(size).toEqual({ width: 2 * (8 * (2 * 93 + 2) + 9 * 6), height: 2 * (8 * 94 + 9 * 6) });
+  });
+});
