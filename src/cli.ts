@@ -9,7 +9,9 @@ import { inspectCommand } from "./cli/inspect-command.js";
 import { UserError } from "./errors.js";
 
 const program = new Command("chromoseg")
-  .description("Separate overlapping chromosomes in metaphase images: datasets, training, inference.")
+  .description(
+    "Separate overlapping chromosomes in metaphase images: datasets, training, inference.",
+  )
   .option("-v, --verbose", "print stack traces of errors")
   .showHelpAfterError("(add --help for usage)")
   .addCommand(generateCommand())
@@ -24,6 +26,7 @@ try {
   const message = error instanceof Error ? error.message : String(error);
   console.error(`chromoseg: ${message}`);
   if (verbose && error instanceof Error) console.error(error.stack);
-  else if (!(error instanceof UserError)) console.error("(run again with --verbose for the stack trace)");
+  else if (!(error instanceof UserError))
+    console.error("(run again with --verbose for the stack trace)");
   process.exitCode = 1;
 }

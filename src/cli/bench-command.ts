@@ -13,7 +13,9 @@ export const DEFAULT_METAPHASE = "samples/DAPI.tif";
 export function benchCommand(): Command {
   return new Command("bench")
     .summary("speed benchmarks that print their figures")
-    .description("Speed benchmarks. Each prints a table (or one JSON object with --json) measured in this run.")
+    .description(
+      "Speed benchmarks. Each prints a table (or one JSON object with --json) measured in this run.",
+    )
     .addCommand(benchGenerateCommand());
 }
 
@@ -31,9 +33,17 @@ function benchGenerateCommand(): Command {
         "composing samples, writing.",
     )
     .option("-m, --metaphase <file>", "metaphase image", DEFAULT_METAPHASE)
-    .option("--compression <level>", "gzip level of the written file", integer(0, 9), DEFAULT_COMPRESSION_LEVEL)
+    .option(
+      "--compression <level>",
+      "gzip level of the written file",
+      integer(0, 9),
+      DEFAULT_COMPRESSION_LEVEL,
+    )
     .option("--json", 'print one JSON object: {"samples", "seconds", "samplesPerSecond", "stages"}')
-    .addHelpText("after", examples("chromoseg bench generate", "chromoseg bench generate --compression 9 --json"))
+    .addHelpText(
+      "after",
+      examples("chromoseg bench generate", "chromoseg bench generate --compression 9 --json"),
+    )
     .action(async (flags: BenchGenerateFlags) => {
       const folder = await mkdtemp(join(tmpdir(), "chromoseg-bench-"));
       try {
@@ -63,20 +73,34 @@ function benchGenerateCommand(): Command {
         enter("done");
         const seconds = (performance.now() - started) / 1000;
         const samples = generated.samples.count;
-        const result = { samples, seconds, samplesPerSecond: samples / seconds, compressionLevel: flags.compression, stages };
+        const result = {
+          samples,
+          seconds,
+          samplesPerSecond: samples / seconds,
+          compressionLevel: flags.compression,
+          stages,
+        };
         if (flags.json) {
           console.log(JSON.stringify(result));
           return;
         }
-        console.log(`generate like-kaggle from ${flags.metaphase}, gzip ${flags.compression}, file ${megabytes((await stat(file)).size)}`);
+        console.log(
+          `generate like-kaggle from ${flags.metaphase}, gzip ${flags.compression}, file ${megabytes((await stat(file)).size)}`,
+        );
         console.log(
           table([
             ["stage", "seconds", "share"],
-            ...Object.entries(stages).map(([name, s]) => [name, s.toFixed(2), `${((100 * s) / seconds).toFixed(0)} %`]),
+            ...Object.entries(stages).map(([name, s]) => [
+              name,
+              s.toFixed(2),
+              `${((100 * s) / seconds).toFixed(0)} %`,
+            ]),
             ["total", seconds.toFixed(2), "100 %"],
           ]),
         );
-        console.log(`${samples} samples in ${seconds.toFixed(1)} s: ${result.samplesPerSecond.toFixed(0)} samples/s`);
+        console.log(
+          `${samples} samples in ${seconds.toFixed(1)} s: ${result.samplesPerSecond.toFixed(0)} samples/s`,
+        );
       } finally {
         await rm(folder, { recursive: true, force: true });
       }

@@ -23,16 +23,29 @@ export function chromosomesCommand(): Command {
     )
     .argument("<image>", "metaphase image: TIFF, PNG or JPEG, 8, 12 or 16 bit")
     .requiredOption("-o, --out <dir>", "folder for the results (created if missing)")
-    .addHelpText("after", examples("chromoseg chromosomes ../shared/data/metaphases/DAPI.tif --out out/chromosomes"))
+    .addHelpText(
+      "after",
+      examples("chromoseg chromosomes ../shared/data/metaphases/DAPI.tif --out out/chromosomes"),
+    )
     .action(async (image: string, options: { out: string }) => {
       const decoded = await readGreyImage(image);
       const found = findChromosomes(decoded.image);
       await mkdir(options.out, { recursive: true });
-      await writeFile(join(options.out, "outlines.png"), await renderOutlines(decoded.image, found.labels, found.objects));
+      await writeFile(
+        join(options.out, "outlines.png"),
+        await renderOutlines(decoded.image, found.labels, found.objects),
+      );
       await writeFile(
         join(options.out, "objects.json"),
         JSON.stringify(
-          { image, sha256: decoded.sha256, scaling: decoded.scaling, threshold: found.threshold, medianArea: found.medianArea, objects: found.objects },
+          {
+            image,
+            sha256: decoded.sha256,
+            scaling: decoded.scaling,
+            threshold: found.threshold,
+            medianArea: found.medianArea,
+            objects: found.objects,
+          },
           null,
           2,
         ),
@@ -42,9 +55,15 @@ export function chromosomesCommand(): Command {
           .png()
           .toFile(join(options.out, `chromosome-${String(c.id).padStart(3, "0")}.png`));
       }
-      const counts = OBJECT_KINDS.map((kind) => found.objects.filter((o) => o.kind === kind).length);
-      console.log(`${image}: ${decoded.image.width} × ${decoded.image.height}, ${decoded.scaling}, threshold ${found.threshold}, median object area ${found.medianArea} px`);
+      const counts = OBJECT_KINDS.map(
+        (kind) => found.objects.filter((o) => o.kind === kind).length,
+      );
+      console.log(
+        `${image}: ${decoded.image.width} × ${decoded.image.height}, ${decoded.scaling}, threshold ${found.threshold}, median object area ${found.medianArea} px`,
+      );
       console.log(table([[...OBJECT_KINDS], counts]));
-      console.log(`wrote ${join(options.out, "outlines.png")}, objects.json and ${found.chromosomes.length} chromosome PNGs`);
+      console.log(
+        `wrote ${join(options.out, "outlines.png")}, objects.json and ${found.chromosomes.length} chromosome PNGs`,
+      );
     });
 }

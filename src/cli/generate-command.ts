@@ -36,17 +36,32 @@ export function generateCommand(): Command {
     )
     .requiredOption("-m, --metaphase <files...>", "metaphase images (TIFF or PNG, 8, 12 or 16 bit)")
     .addOption(
-      new Option("-p, --preset <name>", "like-kaggle: 11 chromosomes (every 4th by area), 13434 samples; all: every chromosome, 20000 samples")
+      new Option(
+        "-p, --preset <name>",
+        "like-kaggle: 11 chromosomes (every 4th by area), 13434 samples; all: every chromosome, 20000 samples",
+      )
         .choices(PRESETS)
         .default("like-kaggle"),
     )
     .option("-n, --count <samples>", "samples to make (default: the preset's)", integer(1))
-    .option("--angles <n>", "rotations per chromosome, evenly spaced over 360° (default 12)", integer(1, 360))
-    .option("--offsets <px>", "grid step of the offsets between the two chromosomes (default: 2 like-kaggle, 3 all)", integer(1, 50))
+    .option(
+      "--angles <n>",
+      "rotations per chromosome, evenly spaced over 360° (default 12)",
+      integer(1, 360),
+    )
+    .option(
+      "--offsets <px>",
+      "grid step of the offsets between the two chromosomes (default: 2 like-kaggle, 3 all)",
+      integer(1, 50),
+    )
     .option("--min-overlap <px>", "overlap pixels a sample needs", integer(1), 5)
     .option("-s, --seed <n>", "random seed: choice and order of samples", integer(0), 1)
     .requiredOption("-o, --out <file.h5>", "the HDF5 file to write")
-    .addOption(new Option("--dtype <type>", "element type of dataset_1").choices(SAMPLE_DTYPES).default("int64"))
+    .addOption(
+      new Option("--dtype <type>", "element type of dataset_1")
+        .choices(SAMPLE_DTYPES)
+        .default("int64"),
+    )
     .option(
       "--compression <level>",
       "gzip level 0–9 (the public file used 9: 8 % smaller, about 8× slower to write)",
@@ -88,8 +103,12 @@ export function generateCommand(): Command {
         `${attributes.chromosomes} chromosomes, ${attributes.pairs} pairs, ${attributes.candidates} placements qualified, ${samples.count} samples made`,
       );
       if (samples.count < generated.requested) {
-        console.log(`only ${samples.count} of the ${generated.requested} samples asked for: more angles (--angles) or a finer grid (--offsets) give more`);
+        console.log(
+          `only ${samples.count} of the ${generated.requested} samples asked for: more angles (--angles) or a finer grid (--offsets) give more`,
+        );
       }
-      console.log(`wrote ${flags.out} (${megabytes((await stat(flags.out)).size)}) in ${seconds.toFixed(1)} s`);
+      console.log(
+        `wrote ${flags.out} (${megabytes((await stat(flags.out)).size)}) in ${seconds.toFixed(1)} s`,
+      );
     });
 }

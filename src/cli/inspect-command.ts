@@ -28,15 +28,31 @@ export function inspectCommand(): Command {
         "its labels (black background, orange chromosome A, blue chromosome B, purple overlap).",
     )
     .argument("<file.h5>", "dataset in the Kaggle layout (N, height, width, 2)")
-    .option("-k, --key <name>", "dataset key (default: dataset_1, else 13434_overlapping_chrom_pairs_LowRes)")
+    .option(
+      "-k, --key <name>",
+      "dataset key (default: dataset_1, else 13434_overlapping_chrom_pairs_LowRes)",
+    )
     .addOption(
-      new Option("--labels <policy>", "labels outside 0–3: strict = error, clip = to background, clean = clip and re-assign isolated one-pixel specks")
+      new Option(
+        "--labels <policy>",
+        "labels outside 0–3: strict = error, clip = to background, clean = clip and re-assign isolated one-pixel specks",
+      )
         .choices(LABEL_POLICIES)
         .default("clean"),
     )
-    .option("--sheet <file.png>", "where to write the contact sheet (default: beside the dataset, <name>.sheet.png)")
+    .option(
+      "--sheet <file.png>",
+      "where to write the contact sheet (default: beside the dataset, <name>.sheet.png)",
+    )
     .option("--json", "print the statistics as one JSON object instead of tables")
-    .addHelpText("after", examples("chromoseg inspect data/replica.h5", "chromoseg inspect LowRes_13434_overlapping_pairs.h5 --labels strict", "chromoseg inspect data/replica.h5 --json"))
+    .addHelpText(
+      "after",
+      examples(
+        "chromoseg inspect data/replica.h5",
+        "chromoseg inspect LowRes_13434_overlapping_pairs.h5 --labels strict",
+        "chromoseg inspect data/replica.h5 --json",
+      ),
+    )
     .action(async (file: string, flags: InspectFlags) => {
       const progress = flags.json ? undefined : createProgress();
       const loaded = await loadDataset(file, {
@@ -54,19 +70,33 @@ export function inspectCommand(): Command {
       }
       printStatistics(stats);
       const { width, height } = contactSheetSize(loaded.samples);
-      console.log(`\ncontact sheet: ${sheet} (${width} × ${height}, first ${Math.min(64, stats.shape[0])} samples)`);
+      console.log(
+        `\ncontact sheet: ${sheet} (${width} × ${height}, first ${Math.min(64, stats.shape[0])} samples)`,
+      );
     });
 }
 
 function printStatistics(stats: DatasetStatistics): void {
   const [n, h, w] = stats.shape;
-  console.log(`${stats.file}: key "${stats.key}", shape (${stats.shape.join(", ")}), dtype ${stats.dtype}`);
-  console.log(`${n} samples of ${h} × ${w}; pair ids: ${stats.hasPairIds ? `yes, ${stats.distinctPairs} distinct pairs` : "no"}`);
+  console.log(
+    `${stats.file}: key "${stats.key}", shape (${stats.shape.join(", ")}), dtype ${stats.dtype}`,
+  );
+  console.log(
+    `${n} samples of ${h} × ${w}; pair ids: ${stats.hasPairIds ? `yes, ${stats.distinctPairs} distinct pairs` : "no"}`,
+  );
   const attributes = Object.entries(stats.attributes);
-  if (attributes.length) console.log(`made by: ${attributes.map(([k, v]) => `${k}=${String(v)}`).join(", ")}`);
+  if (attributes.length)
+    console.log(`made by: ${attributes.map(([k, v]) => `${k}=${String(v)}`).join(", ")}`);
   console.log("\nlabel histogram (as stored)");
-  console.log(table([["label", "pixels"], ...Object.entries(stats.labelHistogram).map(([label, count]) => [label, count])]));
-  console.log(`label policy changed: ${stats.cleaning.outOfRange} out-of-range pixels, ${stats.cleaning.specks} isolated specks`);
+  console.log(
+    table([
+      ["label", "pixels"],
+      ...Object.entries(stats.labelHistogram).map(([label, count]) => [label, count]),
+    ]),
+  );
+  console.log(
+    `label policy changed: ${stats.cleaning.outOfRange} out-of-range pixels, ${stats.cleaning.specks} isolated specks`,
+  );
   console.log("\npixels per sample");
   console.log(
     table([
@@ -77,5 +107,7 @@ function printStatistics(stats: DatasetStatistics): void {
       }),
     ]),
   );
-  console.log(`\nsamples with overlap: ${percent(stats.samplesWithOverlap)}; overlap pixels / chromosome pixels: ${percent(stats.overlapFraction)}`);
+  console.log(
+    `\nsamples with overlap: ${percent(stats.samplesWithOverlap)}; overlap pixels / chromosome pixels: ${percent(stats.overlapFraction)}`,
+  );
 }

@@ -208,6 +208,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
       // Same labels as a reader's default cleaning would leave; a placement whose overlap was
       // only isolated pixels does not count.
       reassignSpecks(labels, FRAME_HEIGHT, FRAME_WIDTH);
+      clearBackground(grey, labels);
       const [, pixelsA, pixelsB, overlap] = labelCounts(labels);
       if (overlap < minOverlap) continue;
       // The cleaning can move a pixel between near-equal chromosomes: keep label 1 the smaller.
@@ -276,4 +277,9 @@ function swapChromosomeLabels(labels: Uint8Array): void {
 function checkPositiveInteger(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 1)
     throw new UserError(`${name} must be a whole number ≥ 1, got ${value}`);
+}
+
+/** Zeroes grey wherever the label is background, so a speck the cleaning removed leaves no trace. */
+function clearBackground(grey: Uint8Array, labels: Uint8Array): void {
+  for (let i = 0; i < labels.length; i++) if (labels[i] === 0) grey[i] = 0;
 }

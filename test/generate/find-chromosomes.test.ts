@@ -53,12 +53,14 @@ describe("findChromosomes", () => {
     const height = 300;
     const data = new Uint8Array(width * height).fill(10);
     for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) if ((x - 300) ** 2 + (y - 150) ** 2 < 30 ** 2) data[y * width + x] = 120;
+      for (let x = 0; x < width; x++)
+        if ((x - 300) ** 2 + (y - 150) ** 2 < 30 ** 2) data[y * width + x] = 120;
     }
     for (let k = 0; k < 12; k++) {
       const left = 30 + 60 * (k % 3);
       const top = 30 + 60 * Math.floor(k / 3);
-      for (let y = top; y < top + 8; y++) for (let x = left; x < left + 30; x++) data[y * width + x] = 100;
+      for (let y = top; y < top + 8; y++)
+        for (let x = left; x < left + 30; x++) data[y * width + x] = 100;
     }
     for (let y = 270; y < 275; y++) for (let x = 200; x < 205; x++) data[y * width + x] = 100;
     const found = findChromosomes({ width, height, data });

@@ -1,0 +1,110 @@
+import { execFile } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import sharp from "sharp";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DAPI_CROP, temporaryFolder } from "./helpers.js";
+
+const BIN = fileURLToPath(new URL("../bin/chromoseg.js", import.meta.url));
+const folder = temporaryFolder();
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built command line (`npm test` builds it first). */
+async function chromoseg(...args: string[]): Promise<Run> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(() => {
+  if (!existsSync(fileURLToPath(new URL("../dist/cli.js", import.meta.url)))) {
+    throw new Error("dist/ is missing: run `npm run build` (npm test does) before these tests");
+  }
+});
+
+describe("chromoseg command line", () => {
+  it("answers --help for every command with examples", async () => {
+    for (const command of ["generate", "chromosomes", "inspect", "bench generate"]) {
+      const { code, stdout } = await chromoseg(...command.split(" "), "--help");
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^Usage: chromoseg /);
+      expect(stdout).toContain("Examples:\n  $ chromoseg ");
+    }
+  });
+
+  it("reports a bad input file in one line naming it, with exit code 1", async () => {
+    const notHdf5 = join(folder, "notes.h5");
+    writeFileSync(notHdf5, "not a dataset");
+    const { code, stderr } = await chromoseg("inspect", notHdf5);
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toContain(notHdf5);
+    expect(stderr).toMatch(/not an HDF5 file/);
+  });
+
+  it("prints the stack trace only under --verbose", async () => {
+    const missing = join(folder, "missing.tif");
+    const quiet = await chromoseg("chromosomes", missing, "--out", folder);
+    const verbose = await chromoseg("--verbose", "chromosomes", missing, "--out", folder);
+    expect([quiet.code, verbose.code]).toEqual([1, 1]);
+    expect(quiet.stderr).not.toMatch(/\n\s+at /);
+    expect(verbose.stderr).toMatch(/\n\s+at /);
+  });
+
+  it("rejects a bad option value with its reason", async () => {
+    const { code, stderr } = await chromoseg(
+      "generate",
+      "-m",
+      DAPI_CROP,
+      "--count",
+      "-3",
+      "--out",
+      join(folder, "x.h5"),
+    );
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/--count.*whole number from 1/);
+  });
+
+  it("generates a dataset, then inspects it as JSON and writes its contact sheet", async () => {
+    const file = join(folder, "small.h5");
+    const made = await chromoseg(
+      "generate",
+      "-m",
+      DAPI_CROP,
+      "--preset",
+      "all",
+      "--count",
+      "100",
+      "--angles",
+      "4",
+      "--offsets",
+      "6",
+      "--out",
+      file,
+    );
+    expect(made.code).toBe(0);
+    expect(made.stdout).toMatch(/9 chromosomes, 36 pairs, .* 100 samples made/);
+
+    const sheet = join(folder, "small.png");
+    const inspected = await chromoseg("inspect", file, "--json", "--sheet", sheet);
+    expect(inspected.code).toBe(0);
+    const stats = JSON.parse(inspected.stdout) as {
+      shape: number[];
+      dtype: string;
+      samplesWithOverlap: number;
+    };
+    expect(stats).toMatchObject({ shape: [100, 94, 93, 2], dtype: "int64", samplesWithOverlap: 1 });
+    expect((await sharp(sheet).metadata()).format).toBe("png");
+  });
+});
