@@ -4,8 +4,10 @@
 import { Command } from "commander";
 import { benchCommand } from "./cli/bench-command.js";
 import { chromosomesCommand } from "./cli/chromosomes-command.js";
+import { evaluateCommand } from "./cli/evaluate-command.js";
 import { generateCommand } from "./cli/generate-command.js";
 import { inspectCommand } from "./cli/inspect-command.js";
+import { trainCommand } from "./cli/train-command.js";
 import { UserError } from "./errors.js";
 
 const program = new Command("chromoseg")
@@ -17,6 +19,8 @@ const program = new Command("chromoseg")
   .addCommand(generateCommand())
   .addCommand(chromosomesCommand())
   .addCommand(inspectCommand())
+  .addCommand(trainCommand())
+  .addCommand(evaluateCommand())
   .addCommand(benchCommand());
 
 try {

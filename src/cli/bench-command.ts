@@ -7,6 +7,7 @@ import { generateDataset } from "../generate/generate.js";
 import type { GenerateStage } from "../generate/generate.js";
 import { megabytes, table } from "./format.js";
 import { examples, integer } from "./options.js";
+import { benchTrainCommand } from "./bench-train-command.js";
 
 export const DEFAULT_METAPHASE = "samples/DAPI.tif";
 
@@ -16,7 +17,8 @@ export function benchCommand(): Command {
     .description(
       "Speed benchmarks. Each prints a table (or one JSON object with --json) measured in this run.",
     )
-    .addCommand(benchGenerateCommand());
+    .addCommand(benchGenerateCommand())
+    .addCommand(benchTrainCommand());
 }
 
 interface BenchGenerateFlags {

@@ -17,3 +17,23 @@ export function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: str
 export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 }
+
+/** A number > 0 (or ≥ 0 with `allowZero`). */
+export function positive(allowZero = false): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0 || (n === 0 && !allowZero)) {
+      throw new InvalidArgumentError(`expected a number ${allowZero ? "≥ 0" : "> 0"}`);
+    }
+    return n;
+  };
+}
+
+/** Comma-separated numbers, e.g. `16,32,64`. */
+export function numberList(value: string): number[] {
+  const values = value.split(",").map((part) => Number(part.trim()));
+  if (values.length === 0 || values.some((n) => !Number.isFinite(n))) {
+    throw new InvalidArgumentError("expected numbers separated by commas, e.g. 16,32,64");
+  }
+  return values;
+}

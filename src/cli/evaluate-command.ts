@@ -1,0 +1,139 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Command, Option } from "commander";
+import { CLASS_NAMES } from "../classes.js";
+import { loadDataset } from "../data/hdf5.js";
+import { LABEL_POLICIES } from "../data/label-policy.js";
+import type { LabelPolicy } from "../data/label-policy.js";
+import { SPLIT_KINDS, splitDataset } from "../data/splits.js";
+import type { SplitKind } from "../data/splits.js";
+import { evaluateSamples, renderWorstSamples } from "../evaluate/evaluate.js";
+import type { Evaluation } from "../evaluate/evaluate.js";
+import { BACKEND_CHOICES, selectBackend } from "../model/backend.js";
+import type { BackendChoice } from "../model/backend.js";
+import { modelDivisor, predictSamples } from "../model/predict.js";
+import { loadModel } from "../model/storage.js";
+import { percent, table } from "./format.js";
+import { examples, integer } from "./options.js";
+import { createProgress } from "./progress.js";
+
+interface EvaluateFlags {
+  model: string;
+  data: string;
+  key?: string;
+  labels: LabelPolicy;
+  split: SplitKind;
+  seed: number;
+  out?: string;
+  json?: boolean;
+  batchSize: number;
+  backend: BackendChoice;
+}
+
+export function evaluateCommand(): Command {
+  return new Command("evaluate")
+    .summary("measure a model on the test samples of a split")
+    .description(
+      "Run a model on the test samples of a split and measure it: IoU per class pooled over every pixel of the " +
+        "split (the figure of Hu et al.), their mean, mean per-image IoU, Dice per class, pixel accuracy and the " +
+        "4 × 4 confusion matrix (rows: truth, columns: prediction).\n\n" +
+        "Writes to --out: evaluation-<split>.json and worst-<split>.png, the 16 worst samples as input, truth, " +
+        "prediction and wrong pixels (red).",
+    )
+    .requiredOption(
+      "-m, --model <dir>",
+      "a trained model: the folder of chromoseg train, or its model.json",
+    )
+    .requiredOption("-d, --data <file.h5>", "dataset (Kaggle layout)")
+    .option("-k, --key <name>", "dataset key")
+    .addOption(
+      new Option("--labels <policy>", "labels outside 0–3 (see inspect --help)")
+        .choices(LABEL_POLICIES)
+        .default("clean"),
+    )
+    .addOption(
+      new Option("--split <kind>", "whose test samples to use; all = every sample")
+        .choices(SPLIT_KINDS)
+        .default("kaggle"),
+    )
+    .option("-s, --seed <n>", "the grouped split's seed (as in training)", integer(0), 1)
+    .option("-o, --out <dir>", "where the JSON and PNG go (default: the model's folder)")
+    .option("--json", "print the evaluation as one JSON object (fractions 0–1)")
+    .option("-b, --batch-size <n>", "samples per inference batch", integer(1), 32)
+    .addOption(
+      new Option("--backend <name>", "TensorFlow.js backend")
+        .choices(BACKEND_CHOICES)
+        .default("auto"),
+    )
+    .addHelpText(
+      "after",
+      examples(
+        "chromoseg evaluate --model runs/lite --data data/replica.h5 --split kaggle",
+        "chromoseg evaluate --model runs/lite --data data/replica.h5 --split grouped --json",
+      ),
+    )
+    .action(async (flags: EvaluateFlags) => {
+      const backend = await selectBackend(flags.backend);
+      if (!flags.json) console.log(backend.summary);
+      const model = await loadModel(flags.model);
+      const progress = flags.json ? undefined : createProgress();
+      const dataset = await loadDataset(flags.data, {
+        key: flags.key,
+        labels: flags.labels,
+        onProgress: (done, total) => progress?.update("read", done, total),
+      });
+      const samples = dataset.samples;
+      const split = splitDataset(flags.split, samples.count, samples.pairIds, { seed: flags.seed });
+      const divisor = modelDivisor(model);
+      const result = await evaluateSamples(
+        samples,
+        split.test,
+        async (set, indices, onProgress) =>
+          (
+            await predictSamples(model, set, indices, {
+              divisor,
+              batchSize: flags.batchSize,
+              onProgress,
+            })
+          ).labels,
+        { onProgress: (done, total) => progress?.update("evaluate", done, total) },
+      );
+      progress?.stop();
+      const out =
+        flags.out ?? (flags.model.endsWith(".json") ? join(flags.model, "..") : flags.model);
+      await mkdir(out, { recursive: true });
+      const evaluation = {
+        model: flags.model,
+        data: flags.data,
+        split: flags.split,
+        ...result.evaluation,
+      };
+      const jsonFile = join(out, `evaluation-${flags.split}.json`);
+      const pngFile = join(out, `worst-${flags.split}.png`);
+      await writeFile(jsonFile, JSON.stringify(evaluation, null, 2));
+      await writeFile(pngFile, await renderWorstSamples(samples, split.test, result));
+      if (flags.json) {
+        console.log(JSON.stringify(evaluation));
+        return;
+      }
+      printEvaluation(result.evaluation, `${flags.split} split: ${split.test.length} test samples`);
+      console.log(`\nwrote ${jsonFile} and ${pngFile}`);
+    });
+}
+
+export function printEvaluation(e: Evaluation, title: string): void {
+  console.log(title);
+  console.log(
+    table([
+      ["class", "IoU", "Dice"],
+      ...CLASS_NAMES.map((name) => [name, percent(e.iou[name], 2), percent(e.dice[name], 2)]),
+    ]),
+  );
+  console.log(
+    `mean IoU ${percent(e.meanIoU, 2)}, mean per-image IoU ${percent(e.meanPerImageIoU, 2)}, pixel accuracy ${percent(e.pixelAccuracy, 2)}`,
+  );
+  console.log("\nconfusion (rows: truth, columns: prediction; pixels)");
+  console.log(
+    table([["", ...CLASS_NAMES], ...CLASS_NAMES.map((name, t) => [name, ...e.confusion[t]])]),
+  );
+}

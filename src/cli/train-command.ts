@@ -1,0 +1,247 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { Command, Option } from "commander";
+import { CLASS_NAMES } from "../classes.js";
+import { loadDataset } from "../data/hdf5.js";
+import { LABEL_POLICIES } from "../data/label-policy.js";
+import type { LabelPolicy } from "../data/label-policy.js";
+import { SPLIT_KINDS } from "../data/splits.js";
+import type { SplitKind } from "../data/splits.js";
+import { UserError } from "../errors.js";
+import { sha256File } from "../hash.js";
+import { BACKEND_CHOICES, selectBackend } from "../model/backend.js";
+import type { BackendChoice } from "../model/backend.js";
+import { PRESET_NAMES, SEGNET_PRESETS, UPSAMPLINGS } from "../model/config.js";
+import type { PresetName, SegNetConfig, Upsampling } from "../model/config.js";
+import { LOSS_KINDS } from "../train/loss.js";
+import type { LossKind } from "../train/loss.js";
+import { CURVE_FILE, REPORT_FILE, train } from "../train/train.js";
+import type { EpochRecord } from "../train/train.js";
+import { percent } from "./format.js";
+import { examples, integer, numberList, positive } from "./options.js";
+import { createProgress } from "./progress.js";
+
+interface TrainFlags {
+  data: string;
+  key?: string;
+  labels: LabelPolicy;
+  out: string;
+  preset?: PresetName;
+  filters?: number[];
+  convs?: number[];
+  dropout?: number[];
+  upsampling?: Upsampling;
+  epochs: number;
+  patience: number;
+  minDelta: number;
+  batchSize: number;
+  learningRate: number;
+  loss: LossKind;
+  classWeights?: number[];
+  augment: boolean;
+  jitter: number;
+  split: SplitKind;
+  validation: number;
+  seed: number;
+  backend: BackendChoice;
+  threads?: number;
+  resume?: boolean;
+}
+
+export function trainCommand(): Command {
+  return new Command("train")
+    .summary("train SegNet on an HDF5 dataset, with early stopping")
+    .description(
+      "Train SegNet on a dataset in the Kaggle layout with Adam, stopping early when the validation loss stops " +
+        "improving, and keep the best epoch's weights. Samples are padded (never resized) to a multiple of " +
+        "2^depth; with --augment, flips and 90° rotations keep label 1 on the smaller chromosome.\n\n" +
+        `Writes to --out: model.json + weights.bin (the best model, saved each time it improves), ${REPORT_FILE} ` +
+        `(configuration, data hash, split, backend, per-epoch history, best epoch, why it stopped), ${CURVE_FILE} ` +
+        "and checkpoint/ (the last epoch with the optimizer's state, for --resume). Ctrl-C stops after the " +
+        "current batch; the best model so far stays saved.",
+    )
+    .requiredOption("-d, --data <file.h5>", "training data (Kaggle layout)")
+    .option("-k, --key <name>", "dataset key (default: dataset_1, else the Cleaned file's key)")
+    .addOption(
+      new Option("--labels <policy>", "labels outside 0–3 (see inspect --help)")
+        .choices(LABEL_POLICIES)
+        .default("clean"),
+    )
+    .requiredOption("-o, --out <dir>", "output folder")
+    .addOption(
+      new Option(
+        "-p, --preset <name>",
+        "seed: 64/128/256 filters (the reference network); lite: 16/32/64 (default without a GPU)",
+      ).choices(PRESET_NAMES),
+    )
+    .option(
+      "--filters <list>",
+      "filters per encoder block, e.g. 16,32,64 (overrides the preset)",
+      numberList,
+    )
+    .option("--convs <list>", "3×3 convolutions per block, e.g. 2,3,3", numberList)
+    .option("--dropout <list>", "dropout rate after each block, e.g. 0.25,0.5,0.5", numberList)
+    .addOption(
+      new Option(
+        "--upsampling <mode>",
+        "decoder upsampling: nearest (repeat) or indices (SegNet unpooling)",
+      ).choices(UPSAMPLINGS),
+    )
+    .option(
+      "-e, --epochs <n>",
+      "maximum epochs (early stopping usually ends sooner)",
+      integer(1),
+      100,
+    )
+    .option("--patience <n>", "epochs without improvement before stopping", integer(1), 3)
+    .option(
+      "--min-delta <x>",
+      "smallest decrease of the validation loss that counts as improvement",
+      positive(true),
+      1e-4,
+    )
+    .option("-b, --batch-size <n>", "samples per training step", integer(1), 16)
+    .option("--learning-rate <x>", "Adam's learning rate", positive(), 1e-3)
+    .addOption(
+      new Option(
+        "--loss <kind>",
+        "crossentropy, weighted (per-class weights) or dice (cross-entropy + Dice)",
+      )
+        .choices(LOSS_KINDS)
+        .default("crossentropy"),
+    )
+    .option(
+      "--class-weights <list>",
+      "weights of background,A,B,overlap for --loss weighted (default: 1/sqrt(frequency))",
+      numberList,
+    )
+    .option("--augment", "random flips and 90° rotations", false)
+    .option(
+      "--jitter <x>",
+      "random grey scaling by up to ± this fraction (0 = off)",
+      positive(true),
+      0,
+    )
+    .addOption(
+      new Option("--split <kind>", "which samples are held out for test (never trained on)")
+        .choices(SPLIT_KINDS)
+        .default("kaggle"),
+    )
+    .option(
+      "--validation <fraction>",
+      "fraction of the non-test samples used for validation",
+      positive(),
+      0.05,
+    )
+    .option("-s, --seed <n>", "shuffling, augmentation and grouped split", integer(0), 1)
+    .addOption(
+      new Option("--backend <name>", "auto tries tfjs-node-gpu, tfjs-node, wasm, cpu")
+        .choices(BACKEND_CHOICES)
+        .default("auto"),
+    )
+    .option("--threads <n>", "wasm threads (default: the cores)", integer(1))
+    .option("--resume", "continue the run in --out from its checkpoint")
+    .addHelpText(
+      "after",
+      examples(
+        "chromoseg train --data data/replica.h5 --preset lite --out runs/lite",
+        "chromoseg train --data data/replica.h5 --preset lite --upsampling nearest --augment --out runs/lite-nearest",
+        "chromoseg train --data data/replica.h5 --out runs/lite --resume",
+        "chromoseg train --data LowRes_13434_overlapping_pairs.h5 --split kaggle --preset seed --backend tensorflow --out runs/paper",
+      ),
+    )
+    .action(runTrain);
+}
+
+async function runTrain(flags: TrainFlags): Promise<void> {
+  const backend = await selectBackend(flags.backend, flags.threads);
+  console.log(backend.summary);
+  const preset = flags.preset ?? (backend.package.endsWith("gpu") ? "seed" : "lite");
+  const model: SegNetConfig = {
+    ...SEGNET_PRESETS[preset],
+    ...(flags.filters && { filters: flags.filters }),
+    ...(flags.convs && { convs: flags.convs }),
+    ...(flags.dropout && { dropout: flags.dropout }),
+    ...(flags.upsampling && { upsampling: flags.upsampling }),
+  };
+  if (flags.validation >= 1) throw new UserError("--validation must be a fraction below 1");
+  const progress = createProgress();
+  const [dataset, dataSha256] = await Promise.all([
+    loadDataset(flags.data, {
+      key: flags.key,
+      labels: flags.labels,
+      onProgress: (done, total) => progress.update("read", done, total),
+    }),
+    sha256File(flags.data),
+  ]);
+  progress.stop();
+  const { cleaning } = dataset;
+  console.log(
+    `${flags.data}: ${dataset.samples.count} samples of ${dataset.samples.height} × ${dataset.samples.width}; labels changed: ${cleaning.outOfRange} out of range, ${cleaning.specks} specks`,
+  );
+  console.log(
+    `model: SegNet ${preset}, filters ${model.filters.join("/")}, convs ${model.convs.join("/")}, upsampling ${model.upsampling}`,
+  );
+  await mkdir(flags.out, { recursive: true });
+
+  const abort = new AbortController();
+  const onInterrupt = () => {
+    console.error("\ninterrupted: stopping after this batch (Ctrl-C again to quit at once)");
+    abort.abort();
+    process.once("SIGINT", () => process.exit(130));
+  };
+  process.once("SIGINT", onInterrupt);
+  try {
+    const { report, model: trained } = await train({
+      config: {
+        preset,
+        model,
+        learningRate: flags.learningRate,
+        batchSize: flags.batchSize,
+        maxEpochs: flags.epochs,
+        patience: flags.patience,
+        minDelta: flags.minDelta,
+        loss: flags.loss,
+        classWeights: flags.classWeights,
+        augment: flags.augment,
+        jitter: flags.jitter,
+        split: flags.split,
+        validationFraction: flags.validation,
+        seed: flags.seed,
+      },
+      dataset,
+      dataSha256,
+      out: flags.out,
+      backend: backend.summary,
+      resume: flags.resume,
+      signal: abort.signal,
+      onBatch: (epoch, done, total) => progress.update(`epoch ${epoch}`, done, total),
+      onEpoch: (record, improved) => {
+        progress.stop();
+        console.log(epochLine(record, improved));
+      },
+    });
+    progress.stop();
+    trained.dispose();
+    console.log(`stopped: ${report.stopMessage}`);
+    if (report.bestEpoch === null) {
+      console.log("no epoch completed: nothing saved");
+    } else {
+      const best = report.history.find((r) => r.epoch === report.bestEpoch)!;
+      console.log(
+        `best epoch ${report.bestEpoch}: validation loss ${best.valLoss.toFixed(4)}, mean IoU ${percent(best.valMeanIoU)}`,
+      );
+      console.log(
+        `model: ${join(flags.out, "model.json")}; report: ${join(flags.out, REPORT_FILE)}; curve: ${join(flags.out, CURVE_FILE)}`,
+      );
+    }
+    if (report.stopReason === "non-finite-loss") throw new UserError(report.stopMessage);
+  } finally {
+    process.removeListener("SIGINT", onInterrupt);
+  }
+}
+
+function epochLine(r: EpochRecord, improved: boolean): string {
+  const iou = CLASS_NAMES.map((n) => `${n} ${percent(r.valIoU[n])}`).join(", ");
+  return `epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, val loss ${r.valLoss.toFixed(4)}${improved ? " (best, saved)" : ""}, val accuracy ${percent(r.valPixelAccuracy, 2)}, IoU: ${iou};, ${r.imagesPerSecond.toFixed(1)} images/s, ${r.seconds.toFixed(0)} s`;
+}

@@ -1,0 +1,84 @@
+/**
+ * Evaluation of a segmentation model on a set of samples: pooled metrics (the papers' IoU), mean
+ * per-image IoU, and a picture of the worst samples. Any model fits that maps samples to labels.
+ */
+import type { SampleSet } from "../data/samples.js";
+import { renderSheet } from "../render/contact-sheet.js";
+import type { Panel } from "../render/contact-sheet.js";
+import { Confusion, imageMeanIoU } from "../train/metrics.js";
+import type { SegmentationMetrics } from "../train/metrics.js";
+
+/** Predicts labels 0–3 for the samples `indices` of `set`: [indices.length, height, width]. */
+export type LabelPredictor = (
+  set: SampleSet,
+  indices: Uint32Array,
+  onProgress?: (done: number, total: number) => void,
+) => Promise<Uint8Array>;
+
+export interface Evaluation extends SegmentationMetrics {
+  samples: number;
+  /** Mean over samples of each sample's mean IoU (over the classes present in its truth or prediction). */
+  meanPerImageIoU: number;
+  /** The samples with the lowest per-image IoU, worst first (dataset indices). */
+  worst: { sample: number; meanIoU: number }[];
+}
+
+export interface EvaluationResult {
+  evaluation: Evaluation;
+  /** Predicted labels of every evaluated sample, in the order of `indices`. */
+  predicted: Uint8Array;
+  /** Positions in `indices` of the worst samples, worst first. */
+  worstPositions: number[];
+}
+
+export async function evaluateSamples(
+  set: SampleSet,
+  indices: Uint32Array,
+  predict: LabelPredictor,
+  options: { worst?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<EvaluationResult> {
+  const predicted = await predict(set, indices, options.onProgress);
+  const px = set.height * set.width;
+  const confusion = new Confusion();
+  const perImage = new Float64Array(indices.length);
+  for (let k = 0; k < indices.length; k++) {
+    const truth = set.labels.subarray(indices[k] * px, (indices[k] + 1) * px);
+    const guess = predicted.subarray(k * px, (k + 1) * px);
+    confusion.add(truth, guess);
+    perImage[k] = imageMeanIoU(truth, guess);
+  }
+  const worstPositions = Array.from(perImage.keys())
+    .sort((a, b) => perImage[a] - perImage[b] || a - b)
+    .slice(0, options.worst ?? 16);
+  return {
+    evaluation: {
+      samples: indices.length,
+      ...confusion.metrics(),
+      meanPerImageIoU: perImage.reduce((a, b) => a + b, 0) / indices.length,
+      worst: worstPositions.map((k) => ({ sample: indices[k], meanIoU: perImage[k] })),
+    },
+    predicted,
+    worstPositions,
+  };
+}
+
+/** A PNG grid of the worst samples: input, truth, prediction, and the wrong pixels in red. */
+export async function renderWorstSamples(
+  set: SampleSet,
+  indices: Uint32Array,
+  result: EvaluationResult,
+): Promise<Buffer> {
+  const px = set.height * set.width;
+  const cells: Panel[][] = result.worstPositions.map((k) => {
+    const s = indices[k];
+    const truth = set.labels.subarray(s * px, (s + 1) * px);
+    const predicted = result.predicted.subarray(k * px, (k + 1) * px);
+    return [
+      { grey: set.grey.subarray(s * px, (s + 1) * px) },
+      { labels: truth },
+      { labels: predicted },
+      { truth, predicted },
+    ];
+  });
+  return renderSheet(cells, set.height, set.width, { columns: 4, scale: 2 });
+}

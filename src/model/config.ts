@@ -1,0 +1,64 @@
+/**
+ * SegNet configurations: encoder blocks of (conv 3×3 → batch norm → ReLU) × n, each followed by
+ * 2 × 2 max pooling and dropout, mirrored by a decoder that upsamples back to the input size.
+ */
+import { UserError } from "../errors.js";
+
+/** How the decoder doubles the resolution. */
+export type Upsampling = "nearest" | "indices";
+export const UPSAMPLINGS: readonly Upsampling[] = ["nearest", "indices"];
+
+export interface SegNetConfig {
+  /** Filters of each encoder block, shallowest first; the decoder mirrors them. */
+  filters: number[];
+  /** 3 × 3 convolutions in each block (same length as `filters`). */
+  convs: number[];
+  /** Dropout rate after each block (same length as `filters`); the decoder mirrors them. */
+  dropout: number[];
+  /**
+   * `nearest`: repeat each value 2 × 2 (the Keras reference). `indices`: true SegNet, unpool into
+   * the positions the encoder's max pooling chose.
+   */
+  upsampling: Upsampling;
+}
+
+export type PresetName = "seed" | "lite";
+export const PRESET_NAMES: readonly PresetName[] = ["seed", "lite"];
+
+/** The SegNet reference network (64 / 128 / 256 filters) and a narrow one for machines without a GPU. */
+export const SEGNET_PRESETS: Record<PresetName, SegNetConfig> = {
+  seed: {
+    filters: [64, 128, 256],
+    convs: [2, 3, 3],
+    dropout: [0.25, 0.5, 0.5],
+    upsampling: "indices",
+  },
+  lite: {
+    filters: [16, 32, 64],
+    convs: [2, 3, 3],
+    dropout: [0.25, 0.5, 0.5],
+    upsampling: "indices",
+  },
+};
+
+/** Height and width of an input must be multiples of this: 2 ^ (number of poolings). */
+export function sizeDivisor(config: SegNetConfig): number {
+  return 2 ** config.filters.length;
+}
+
+/** Throws a one-line reason when a configuration cannot build a model. */
+export function validateConfig(config: SegNetConfig): void {
+  const depth = config.filters.length;
+  if (depth === 0) throw new UserError("a SegNet needs at least one block (--filters)");
+  if (config.convs.length !== depth || config.dropout.length !== depth) {
+    throw new UserError(
+      `filters, convs and dropout need one value per block: got ${depth} filters, ${config.convs.length} convs, ${config.dropout.length} dropout rates`,
+    );
+  }
+  if (config.filters.some((f) => !Number.isInteger(f) || f < 1))
+    throw new UserError("filters must be whole numbers ≥ 1");
+  if (config.convs.some((c) => !Number.isInteger(c) || c < 1))
+    throw new UserError("convs must be whole numbers ≥ 1");
+  if (config.dropout.some((d) => !(d >= 0 && d < 1)))
+    throw new UserError("dropout rates must be in [0, 1)");
+}

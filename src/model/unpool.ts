@@ -1,0 +1,57 @@
+/**
+ * True SegNet upsampling: unpool into the positions the encoder's 2 × 2 max pooling chose (its
+ * "pooling switches"), zeros elsewhere.
+ *
+ * Written with plain ops so the ONNX export can express it the same way:
+ *   mask = (x == upsample(maxpool(x))),  out = upsample(y) × mask
+ * where x is the encoder's activation before pooling and y the decoder's input at the pooled
+ * size. Where a window holds its maximum more than once (all zeros after a ReLU, say), every tied
+ * position receives the value.
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** Nearest-neighbour doubling: each value repeated 2 × 2. [N, h, w, C] → [N, 2h, 2w, C]. */
+function upsample2(t: tf.Tensor4D): tf.Tensor4D {
+  return tf.image.resizeNearestNeighbor(t, [2 * t.shape[1], 2 * t.shape[2]]);
+}
+
+/** 1 where `x` [N, H, W, C] holds its 2 × 2 window's maximum, else 0. */
+function poolingSwitches(x: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => tf.cast(tf.equal(x, upsample2(tf.maxPool(x, 2, 2, "valid"))), "float32"));
+}
+
+/**
+ * Unpools `y` [N, h, w, C] into the switch positions of `x` [N, 2h, 2w, C]. The switches are
+ * treated as constants: the gradient flows to `y` only (through the positions chosen), as in SegNet.
+ */
+export const maxUnpool = tf.customGrad(((y: tf.Tensor, x: tf.Tensor, save: tf.GradSaveFunc) => {
+  const mask = poolingSwitches(x as tf.Tensor4D);
+  save([mask]);
+  return {
+    value: tf.mul(upsample2(y as tf.Tensor4D), mask),
+    // The adjoint of the 2 × 2 repeat is the 2 × 2 window sum.
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+      tf.mul(tf.avgPool(tf.mul(dy, saved[0]) as tf.Tensor4D, 2, 2, "valid"), 4),
+      tf.zerosLike(x),
+    ],
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (
+  y: tf.Tensor4D,
+  x: tf.Tensor4D,
+) => tf.Tensor4D;
+
+/** Keras layer over `maxUnpool`: inputs [decoder tensor, encoder activation before pooling]. */
+export class MaxUnpooling2D extends tf.layers.Layer {
+  static readonly className = "MaxUnpooling2D";
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const [decoded, encoded] = inputShape as tf.Shape[];
+    return [decoded[0], encoded[1], encoded[2], decoded[3]];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const [decoded, encoded] = inputs as tf.Tensor4D[];
+    return maxUnpool(decoded, encoded);
+  }
+}
+tf.serialization.registerClass(MaxUnpooling2D);

@@ -1,0 +1,317 @@
+/**
+ * Trains a SegNet with Adam and early stopping on the validation loss. The best model is saved
+ * each time it improves; a checkpoint of the last epoch (with the optimizer's state) lets a run
+ * be resumed; the report is rewritten after every epoch, so an interrupted run loses nothing.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import type { ClassName } from "../classes.js";
+import type { LoadedDataset } from "../data/hdf5.js";
+import { splitDataset } from "../data/splits.js";
+import type { SplitKind } from "../data/splits.js";
+import { UserError } from "../errors.js";
+import { sizeDivisor } from "../model/config.js";
+import type { PresetName, SegNetConfig } from "../model/config.js";
+import { padUp } from "../model/input.js";
+import { predictSamples } from "../model/predict.js";
+import { buildSegNet } from "../model/segnet.js";
+import { loadModel, saveModel } from "../model/storage.js";
+import { seededRandom, shuffle } from "../random.js";
+import { renderTrainingCurve } from "../render/training-curve.js";
+import { assembleBatch } from "./batches.js";
+import { inverseSqrtFrequencyWeights, makeLoss } from "./loss.js";
+import type { LossKind } from "./loss.js";
+import { Confusion } from "./metrics.js";
+import { trainingStep } from "./step.js";
+
+export interface TrainConfig {
+  preset: PresetName;
+  model: SegNetConfig;
+  learningRate: number;
+  batchSize: number;
+  /** Upper bound; early stopping usually ends sooner. */
+  maxEpochs: number;
+  /** Epochs without an improvement of the validation loss by more than `minDelta` before stopping. */
+  patience: number;
+  minDelta: number;
+  loss: LossKind;
+  /** Per class, for `weighted`; default: `inverseSqrtFrequencyWeights` of the training labels. */
+  classWeights?: number[];
+  /** Flips and 90° rotations. */
+  augment: boolean;
+  /** Grey jitter amount, 0 = none. */
+  jitter: number;
+  split: SplitKind;
+  validationFraction: number;
+  /** Shuffling, augmentation and the grouped split's choice of pairs. */
+  seed: number;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  /** Mean training loss. */
+  loss: number;
+  valLoss: number;
+  valPixelAccuracy: number;
+  valIoU: Record<ClassName, number>;
+  valMeanIoU: number;
+  /** Training images per second (validation excluded). */
+  imagesPerSecond: number;
+  seconds: number;
+}
+
+/** `running` only in the report rewritten after each epoch, before the run ends. */
+export type StopReason =
+  "running" | "early-stopping" | "max-epochs" | "interrupted" | "non-finite-loss";
+
+export interface TrainingReport {
+  config: TrainConfig;
+  data: {
+    file: string;
+    sha256: string;
+    key: string;
+    count: number;
+    height: number;
+    width: number;
+    labelCleaning: LoadedDataset["cleaning"];
+  };
+  split: { kind: SplitKind; train: number; validation: number; test: number };
+  backend: string;
+  /** Parameters of the model. */
+  parameters: number;
+  history: EpochRecord[];
+  /** The epoch whose weights were saved and restored, or null when no epoch completed. */
+  bestEpoch: number | null;
+  bestValLoss: number | null;
+  stopReason: StopReason;
+  /** Why it stopped, in words. */
+  stopMessage: string;
+  /** Mean training images per second over the epochs. */
+  imagesPerSecond: number;
+}
+
+export interface TrainRun {
+  config: TrainConfig;
+  dataset: LoadedDataset;
+  dataSha256: string;
+  /** Output folder: model.json + weights.bin (the best model), checkpoint/, report and curve. */
+  out: string;
+  backend: string;
+  /** Continue from the checkpoint in `out`. */
+  resume?: boolean;
+  /** Aborting stops after the current batch (Ctrl-C). */
+  signal?: AbortSignal;
+  onBatch?: (epoch: number, done: number, total: number) => void;
+  onEpoch?: (record: EpochRecord, improved: boolean) => void;
+}
+
+export const REPORT_FILE = "training-report.json";
+export const CURVE_FILE = "training-curve.png";
+const CHECKPOINT = "checkpoint";
+const STATE_FILE = "state.json";
+
+/** What a checkpoint holds besides the model: enough to continue the early stopping. */
+interface TrainingState {
+  epoch: number;
+  history: EpochRecord[];
+  bestEpoch: number | null;
+  bestValLoss: number | null;
+  wait: number;
+}
+
+/** The report, and the model with the best epoch's weights restored (the caller disposes it). */
+export interface TrainResult {
+  report: TrainingReport;
+  model: tf.LayersModel;
+}
+
+export async function train(run: TrainRun): Promise<TrainResult> {
+  const { config, dataset, out } = run;
+  const samples = dataset.samples;
+  const split = splitDataset(config.split, samples.count, samples.pairIds, {
+    validationFraction: config.validationFraction,
+    seed: config.seed,
+  });
+  if (split.train.length === 0 || split.validation.length === 0) {
+    throw new UserError(
+      `${dataset.info.file}: too few samples for a ${config.split} split with validation (${samples.count})`,
+    );
+  }
+  const divisor = sizeDivisor(config.model);
+  // Rotations swap height and width, so augmented batches are square.
+  const side = padUp(Math.max(samples.height, samples.width), divisor);
+  const classWeights =
+    config.classWeights ??
+    (config.loss === "weighted" ? inverseSqrtFrequencyWeights(samples.labels) : undefined);
+  const lossFunction = makeLoss(config.loss, classWeights);
+  const resolvedConfig = { ...config, classWeights };
+
+  const { model, state } = run.resume
+    ? await resumeFrom(out)
+    : { model: buildSegNet(config.model), state: freshState() };
+  // A checkpoint brings its optimizer's state back with it; a new model starts one.
+  if (!model.optimizer)
+    model.compile({
+      optimizer: tf.train.adam(config.learningRate),
+      loss: "categoricalCrossentropy",
+    });
+  let best = state.bestEpoch === null ? null : (await loadModel(out)).getWeights();
+
+  const report = (stopReason: StopReason, stopMessage: string): TrainingReport => ({
+    config: resolvedConfig,
+    data: {
+      file: dataset.info.file,
+      sha256: run.dataSha256,
+      key: dataset.info.key,
+      count: samples.count,
+      height: samples.height,
+      width: samples.width,
+      labelCleaning: dataset.cleaning,
+    },
+    split: {
+      kind: split.kind,
+      train: split.train.length,
+      validation: split.validation.length,
+      test: split.test.length,
+    },
+    backend: run.backend,
+    parameters: model.countParams(),
+    history: state.history,
+    bestEpoch: state.bestEpoch,
+    bestValLoss: state.bestValLoss,
+    stopReason,
+    stopMessage,
+    imagesPerSecond: mean(state.history.map((r) => r.imagesPerSecond)),
+  });
+
+  let stop: { reason: StopReason; message: string } | undefined;
+  while (!stop && state.epoch < config.maxEpochs) {
+    const epoch = state.epoch + 1;
+    const started = performance.now();
+    const random = seededRandom(config.seed * 100_003 + epoch);
+    const order = shuffle(Uint32Array.from(split.train), random);
+    const batches = Math.ceil(order.length / config.batchSize);
+    let lossSum = 0;
+    for (let b = 0; b < batches && !stop; b++) {
+      const indices = order.subarray(b * config.batchSize, (b + 1) * config.batchSize);
+      const batch = assembleBatch(samples, indices, side, side, {
+        random,
+        symmetries: config.augment,
+        jitter: config.jitter,
+      });
+      const value = await trainingStep(model, lossFunction, batch);
+      if (!Number.isFinite(value)) {
+        stop = {
+          reason: "non-finite-loss",
+          message: `the training loss became ${value} in epoch ${epoch}, batch ${b + 1}: try a lower --learning-rate`,
+        };
+      } else if (run.signal?.aborted) {
+        stop = { reason: "interrupted", message: `interrupted in epoch ${epoch}` };
+      }
+      lossSum += value * indices.length;
+      run.onBatch?.(epoch, b + 1, batches);
+    }
+    if (stop) break;
+    const trainSeconds = (performance.now() - started) / 1000;
+
+    const validation = await predictSamples(model, samples, split.validation, {
+      divisor,
+      batchSize: config.batchSize * 2,
+      loss: lossFunction,
+    });
+    const confusion = new Confusion();
+    confusion.add(
+      selectLabels(samples.labels, split.validation, samples.height * samples.width),
+      validation.labels,
+    );
+    const metrics = confusion.metrics();
+    const record: EpochRecord = {
+      epoch,
+      loss: lossSum / order.length,
+      valLoss: validation.loss!,
+      valPixelAccuracy: metrics.pixelAccuracy,
+      valIoU: metrics.iou,
+      valMeanIoU: metrics.meanIoU,
+      imagesPerSecond: order.length / trainSeconds,
+      seconds: (performance.now() - started) / 1000,
+    };
+    state.epoch = epoch;
+    state.history.push(record);
+    const improved =
+      state.bestValLoss === null || record.valLoss < state.bestValLoss - config.minDelta;
+    if (improved) {
+      state.bestEpoch = epoch;
+      state.bestValLoss = record.valLoss;
+      state.wait = 0;
+      tf.dispose(best ?? []);
+      best = model.getWeights().map((w) => w.clone());
+      await saveModel(model, out);
+    } else {
+      state.wait++;
+    }
+    await saveModel(model, join(out, CHECKPOINT), { includeOptimizer: true });
+    await writeFile(join(out, CHECKPOINT, STATE_FILE), JSON.stringify(state, null, 2));
+    run.onEpoch?.(record, improved);
+    if (state.wait >= config.patience) {
+      stop = {
+        reason: "early-stopping",
+        message: `validation loss did not improve by more than ${config.minDelta} for ${config.patience} epochs after epoch ${state.bestEpoch}`,
+      };
+    } else if (!Number.isFinite(record.valLoss)) {
+      stop = {
+        reason: "non-finite-loss",
+        message: `the validation loss became ${record.valLoss} in epoch ${epoch}`,
+      };
+    }
+    await writeReport(out, report("running", `after epoch ${epoch}`));
+  }
+  stop ??= { reason: "max-epochs", message: `reached the maximum of ${config.maxEpochs} epochs` };
+  if (best) model.setWeights(best);
+  const final = report(stop.reason, stop.message);
+  await writeReport(out, final);
+  tf.dispose(best ?? []);
+  return { report: final, model };
+}
+
+function freshState(): TrainingState {
+  return { epoch: 0, history: [], bestEpoch: null, bestValLoss: null, wait: 0 };
+}
+
+async function resumeFrom(out: string): Promise<{ model: tf.LayersModel; state: TrainingState }> {
+  const folder = join(out, CHECKPOINT);
+  let state: TrainingState;
+  try {
+    state = JSON.parse(await readFile(join(folder, STATE_FILE), "utf8")) as TrainingState;
+  } catch {
+    throw new UserError(
+      `${out}: no checkpoint to resume from (expected ${join(folder, STATE_FILE)})`,
+    );
+  }
+  return { model: await loadModel(folder), state };
+}
+
+async function writeReport(out: string, report: TrainingReport): Promise<void> {
+  await writeFile(join(out, REPORT_FILE), JSON.stringify(report, null, 2));
+  if (report.history.length > 0)
+    await writeFile(
+      join(out, CURVE_FILE),
+      await renderTrainingCurve(report.history, report.bestEpoch),
+    );
+}
+
+/** The labels of the samples `indices`, concatenated. */
+export function selectLabels(
+  labels: Uint8Array,
+  indices: ArrayLike<number>,
+  px: number,
+): Uint8Array {
+  const out = new Uint8Array(indices.length * px);
+  for (let k = 0; k < indices.length; k++)
+    out.set(labels.subarray(indices[k] * px, (indices[k] + 1) * px), k * px);
+  return out;
+}
+
+function mean(values: number[]): number {
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+}

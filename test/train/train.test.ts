@@ -1,0 +1,161 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { LoadedDataset } from "../../src/data/hdf5.js";
+import { splitDataset } from "../../src/data/splits.js";
+import { generateDataset } from "../../src/generate/generate.js";
+import { selectBackend } from "../../src/model/backend.js";
+import { predictSamples } from "../../src/model/predict.js";
+import { buildSegNet } from "../../src/model/segnet.js";
+import { loadModel } from "../../src/model/storage.js";
+import { assembleBatch } from "../../src/train/batches.js";
+import { makeLoss } from "../../src/train/loss.js";
+import { Confusion } from "../../src/train/metrics.js";
+import { trainingStep } from "../../src/train/step.js";
+import { REPORT_FILE, selectLabels, train } from "../../src/train/train.js";
+import type { TrainConfig } from "../../src/train/train.js";
+import { DAPI_CROP, temporaryFolder } from "../helpers.js";
+
+const folder = temporaryFolder();
+let dataset: LoadedDataset;
+
+const tiny: TrainConfig = {
+  preset: "lite",
+  model: { filters: [4, 8, 8], convs: [1, 1, 1], dropout: [0, 0, 0], upsampling: "indices" },
+  learningRate: 0.01,
+  batchSize: 8,
+  maxEpochs: 10,
+  patience: 2,
+  minDelta: 0,
+  loss: "crossentropy",
+  augment: true,
+  jitter: 0,
+  split: "kaggle",
+  validationFraction: 0.25,
+  seed: 1,
+};
+
+beforeAll(async () => {
+  await selectBackend("wasm");
+  const generated = await generateDataset({
+    metaphases: [DAPI_CROP],
+    preset: "all",
+    count: 40,
+    angles: 4,
+    offsetStep: 6,
+    seed: 2,
+  });
+  dataset = {
+    info: {
+      file: "generated",
+      key: "dataset_1",
+      count: 40,
+      height: 94,
+      width: 93,
+      dtype: "uint8",
+      attributes: {},
+      hasPairIds: true,
+    },
+    samples: generated.samples,
+    storedLabelHistogram: new Float64Array(256),
+    cleaning: { outOfRange: 0, specks: 0 },
+  };
+});
+
+describe("training", () => {
+  it("overfits 8 samples to ≥ 95 % pixel accuracy", async () => {
+    const model = buildSegNet({
+      filters: [8, 16],
+      convs: [1, 1],
+      dropout: [0, 0],
+      upsampling: "indices",
+    });
+    model.compile({ optimizer: tf.train.adam(0.02), loss: "categoricalCrossentropy" });
+    const indices = [0, 1, 2, 3, 4, 5, 6, 7];
+    const batch = assembleBatch(dataset.samples, indices, 96, 96);
+    const loss = makeLoss("crossentropy");
+    for (let step = 0; step < 80; step++) await trainingStep(model, loss, batch);
+    const predicted = await predictSamples(model, dataset.samples, indices, { divisor: 4 });
+    const confusion = new Confusion();
+    confusion.add(selectLabels(dataset.samples.labels, indices, 94 * 93), predicted.labels);
+    expect(confusion.metrics().pixelAccuracy).toBeGreaterThanOrEqual(0.95);
+    model.dispose();
+  });
+
+  it("stops after `patience` epochs without improvement and restores the best epoch's weights", async () => {
+    const out = join(folder, "early");
+    // No later epoch can improve on the first by more than minDelta.
+    const { report, model } = await train({
+      config: { ...tiny, minDelta: 1e9 },
+      dataset,
+      dataSha256: "test",
+      out,
+      backend: "wasm",
+    });
+    expect(report.stopReason).toBe("early-stopping");
+    expect(report.history.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    expect(report.bestEpoch).toBe(1);
+
+    const split = splitDataset("kaggle", 40, undefined, { validationFraction: 0.25 });
+    const valLoss = async (m: tf.LayersModel) =>
+      (
+        await predictSamples(m, dataset.samples, split.validation, {
+          divisor: 8,
+          loss: makeLoss("crossentropy"),
+        })
+      ).loss!;
+    const best = report.history[0].valLoss;
+    expect(await valLoss(model)).toBeCloseTo(best, 5);
+    expect(await valLoss(await loadModel(out))).toBeCloseTo(best, 5);
+    expect(await valLoss(await loadModel(join(out, "checkpoint")))).toBeCloseTo(
+      report.history[2].valLoss,
+      5,
+    );
+    expect(report.history[2].valLoss).not.toBeCloseTo(best, 5);
+    expect(existsSync(join(out, REPORT_FILE))).toBe(true);
+    model.dispose();
+  });
+
+  it("resumes a run from its checkpoint", async () => {
+    const out = join(folder, "resume");
+    const first = await train({
+      config: { ...tiny, maxEpochs: 1 },
+      dataset,
+      dataSha256: "test",
+      out,
+      backend: "wasm",
+    });
+    first.model.dispose();
+    expect(first.report.stopReason).toBe("max-epochs");
+    const second = await train({
+      config: { ...tiny, maxEpochs: 2 },
+      dataset,
+      dataSha256: "test",
+      out,
+      backend: "wasm",
+      resume: true,
+    });
+    second.model.dispose();
+    expect(second.report.history.map((r) => r.epoch)).toEqual([1, 2]);
+    expect(second.report.history[0]).toEqual(first.report.history[0]);
+  });
+
+  it("stops on an interrupt after the current batch, keeping what was saved", async () => {
+    const abort = new AbortController();
+    const out = join(folder, "interrupted");
+    const { report, model } = await train({
+      config: tiny,
+      dataset,
+      dataSha256: "test",
+      out,
+      backend: "wasm",
+      signal: abort.signal,
+      onEpoch: (record) => record.epoch === 1 && abort.abort(),
+    });
+    model.dispose();
+    expect(report.stopReason).toBe("interrupted");
+    expect(report.history).toHaveLength(1);
+    expect(existsSync(join(out, "model.json"))).toBe(true);
+  });
+});
