@@ -1,5 +1,5 @@
 /**
- * Progress for long work: a bar with ETA on a terminal, a plain line every 10 % otherwise (logs,
+ * Progress for long work: a bar with ETA on a terminal, a plain line every 10 seconds otherwise (logs,
  * CI, pipes).
  */
 import cliProgress from "cli-progress";
@@ -45,7 +45,7 @@ class BarProgress implements Progress {
   }
 }
 
-/** Writes a line at most every 2 seconds per stage, and one when the stage completes. */
+/** Writes a line at most every 10 seconds per stage, and one when the stage completes. */
 class LineProgress implements Progress {
   private label = "";
   private lastLine = 0;
@@ -58,7 +58,7 @@ class LineProgress implements Progress {
       this.label = label;
       this.lastLine = now;
     }
-    if (done === total || now - this.lastLine >= 2000) {
+    if (done === total || now - this.lastLine >= 10_000) {
       this.stream.write(`${label}: ${done}/${total}\n`);
       this.lastLine = now;
     }

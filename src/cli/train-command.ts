@@ -243,5 +243,5 @@ async function runTrain(flags: TrainFlags): Promise<void> {
 
 function epochLine(r: EpochRecord, improved: boolean): string {
   const iou = CLASS_NAMES.map((n) => `${n} ${percent(r.valIoU[n])}`).join(", ");
-  return `epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, val loss ${r.valLoss.toFixed(4)}${improved ? " (best, saved)" : ""}, val accuracy ${percent(r.valPixelAccuracy, 2)}, IoU: ${iou};, ${r.imagesPerSecond.toFixed(1)} images/s, ${r.seconds.toFixed(0)} s`;
+  return `epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, val loss ${r.valLoss.toFixed(4)}${improved ? " (best, saved)" : ""}, val accuracy ${percent(r.valPixelAccuracy, 2)}, IoU: ${iou}; ${r.imagesPerSecond.toFixed(1)} images/s, ${r.seconds.toFixed(0)} s`;
 }
