@@ -35,7 +35,15 @@ beforeAll(() => {
 
 describe("chromoseg command line", () => {
   it("answers --help for every command with examples", async () => {
-    for (const command of ["generate", "chromosomes", "inspect", "bench generate"]) {
+    for (const command of [
+      "generate",
+      "chromosomes",
+      "inspect",
+      "train",
+      "evaluate",
+      "bench generate",
+      "bench train",
+    ]) {
       const { code, stdout } = await chromoseg(...command.split(" "), "--help");
       expect(code).toBe(0);
       expect(stdout).toMatch(/^Usage: chromoseg /);
@@ -106,5 +114,56 @@ describe("chromoseg command line", () => {
     };
     expect(stats).toMatchObject({ shape: [100, 94, 93, 2], dtype: "int64", samplesWithOverlap: 1 });
     expect((await sharp(sheet).metadata()).format).toBe("png");
+  });
+
+  it("trains a tiny model on the generated set, then evaluates it as JSON", async () => {
+    const data = join(folder, "small.h5");
+    const model = join(folder, "tiny");
+    const trained = await chromoseg(
+      "train",
+      ...["--data", data, "--out", model, "--filters", "4,8", "--convs", "1,1"],
+      ...["--dropout", "0,0", "--epochs", "1", "--batch-size", "8", "--threads", "1"],
+    );
+    expect(trained.code).toBe(0);
+    expect(trained.stdout).toMatch(/^backend: wasm/m);
+    expect(trained.stdout).toMatch(/epoch 1: loss \d/);
+    expect(existsSync(join(model, "training-curve.png"))).toBe(true);
+
+    const evaluated = await chromoseg(
+      "evaluate",
+      ...["--model", model, "--data", data, "--split", "kaggle", "--json"],
+    );
+    expect(evaluated.code).toBe(0);
+    const result = JSON.parse(evaluated.stdout) as {
+      iou: Record<string, number>;
+      meanIoU: number;
+      pixelAccuracy: number;
+      dice: Record<string, number>;
+    };
+    const classes = ["background", "chromosomeA", "chromosomeB", "overlap"];
+    expect(Object.keys(result.iou)).toEqual(classes);
+    expect(Object.keys(result.dice)).toEqual(classes);
+    for (const fraction of [result.meanIoU, result.pixelAccuracy, ...Object.values(result.iou)]) {
+      expect(fraction).toBeGreaterThanOrEqual(0);
+      expect(fraction).toBeLessThanOrEqual(1);
+    }
+    expect(existsSync(join(model, "worst-kaggle.png"))).toBe(true);
+  });
+
+  it("benchmarks training steps on wasm and cpu and prints their ratio as JSON", async () => {
+    const { code, stdout } = await chromoseg(
+      "bench",
+      "train",
+      ...["--steps", "1", "--cpu-steps", "1", "--batch-size", "1", "--size", "16", "--json"],
+    );
+    expect(code).toBe(0);
+    const figures = JSON.parse(stdout) as {
+      backends: Record<"wasm" | "cpu", { imagesPerSecond: number }>;
+      ratio: number;
+    };
+    const { wasm, cpu } = figures.backends;
+    expect(wasm.imagesPerSecond).toBeGreaterThan(0);
+    expect(cpu.imagesPerSecond).toBeGreaterThan(0);
+    expect(figures.ratio).toBeCloseTo(wasm.imagesPerSecond / cpu.imagesPerSecond, 6);
   });
 });
