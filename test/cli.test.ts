@@ -166,4 +166,13 @@ describe("chromoseg command line", () => {
     expect(cpu.imagesPerSecond).toBeGreaterThan(0);
     expect(figures.ratio).toBeCloseTo(wasm.imagesPerSecond / cpu.imagesPerSecond, 6);
   });
+
+  it("times the stock and the fast convolution gradients on wasm", async () => {
+    const { code, stdout } = await chromoseg(
+      ...["bench", "kernels", "--batch-size", "1", "--repeats", "1"],
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/stock backprop-input\s+fast backprop-input/);
+    expect(stdout).toMatch(/^96 × 96, 16 → 16 +[\d.]+ ms +[\d.]+ ms +[\d.]+ ms \(\d+ ×\)/m);
+  });
 });

@@ -7,6 +7,7 @@ import { generateDataset } from "../generate/generate.js";
 import type { GenerateStage } from "../generate/generate.js";
 import { megabytes, table } from "./format.js";
 import { examples, integer } from "./options.js";
+import { benchKernelsCommand } from "./bench-kernels-command.js";
 import { benchTrainCommand } from "./bench-train-command.js";
 
 export const DEFAULT_METAPHASE = "samples/DAPI.tif";
@@ -18,7 +19,8 @@ export function benchCommand(): Command {
       "Speed benchmarks. Each prints a table (or one JSON object with --json) measured in this run.",
     )
     .addCommand(benchGenerateCommand())
-    .addCommand(benchTrainCommand());
+    .addCommand(benchTrainCommand())
+    .addCommand(benchKernelsCommand());
 }
 
 interface BenchGenerateFlags {
