@@ -20,6 +20,12 @@ export interface SegNetConfig {
    * the positions the encoder's max pooling chose.
    */
   upsampling: Upsampling;
+  /**
+   * Weight of the old estimate in each training step's update of the batch-norm moving mean and
+   * variance, which predictions use (default 0.99, as Keras). After n steps the initial estimate
+   * still weighs momentum^n: lower it for runs of a few hundred steps.
+   */
+  batchNormMomentum?: number;
 }
 
 export type PresetName = "seed" | "lite";

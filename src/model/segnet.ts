@@ -20,7 +20,7 @@ export function buildSegNet(config: SegNetConfig): tf.LayersModel {
   let t: Symbolic = input;
   for (let b = 0; b < depth; b++) {
     for (let c = 0; c < config.convs[b]; c++)
-      t = convBlock(t, config.filters[b], `encoder${b}_${c}`);
+      t = convBlock(t, config.filters[b], `encoder${b}_${c}`, config);
     beforePooling.push(t);
     t = apply(tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `encoder${b}_pool` }), t);
     t = apply(tf.layers.dropout({ rate: config.dropout[b], name: `encoder${b}_dropout` }), t);
@@ -35,7 +35,8 @@ export function buildSegNet(config: SegNetConfig): tf.LayersModel {
     // the next unpooling finds the same number of channels as its switches.
     for (let c = 0; c < config.convs[b]; c++) {
       const last = c === config.convs[b] - 1 && b > 0;
-      t = convBlock(t, last ? config.filters[b - 1] : config.filters[b], `decoder${b}_${c}`);
+      const filters = last ? config.filters[b - 1] : config.filters[b];
+      t = convBlock(t, filters, `decoder${b}_${c}`, config);
     }
     if (b > 0)
       t = apply(tf.layers.dropout({ rate: config.dropout[b], name: `decoder${b}_dropout` }), t);
@@ -53,7 +54,12 @@ export function buildSegNet(config: SegNetConfig): tf.LayersModel {
 }
 
 /** conv 3 × 3 (no bias: the batch norm's shift is the bias) → batch norm → ReLU. */
-function convBlock(t: Symbolic, filters: number, name: string): Symbolic {
+function convBlock(
+  t: Symbolic,
+  filters: number,
+  name: string,
+  { batchNormMomentum = 0.99 }: SegNetConfig,
+): Symbolic {
   t = apply(
     tf.layers.conv2d({
       filters,
@@ -65,7 +71,7 @@ function convBlock(t: Symbolic, filters: number, name: string): Symbolic {
     }),
     t,
   );
-  t = apply(tf.layers.batchNormalization({ name: `${name}_bn` }), t);
+  t = apply(tf.layers.batchNormalization({ momentum: batchNormMomentum, name: `${name}_bn` }), t);
   return apply(tf.layers.reLU({ name: `${name}_relu` }), t);
 }
 
