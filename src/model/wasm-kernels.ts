@@ -25,6 +25,7 @@ import type {
   GradConfig,
   KernelConfig,
   KernelFunc,
+  MaxPoolGradAttrs,
   MeanAttrs,
   NamedAttrMap,
   ResizeNearestNeighborGradAttrs,
@@ -302,6 +303,35 @@ function resizeNearestNeighborGrad(args: KernelArgs): TensorInfo {
   return tf.tidy(() => tf.depthwiseConv2d(asTensor<tf.Rank.R4>(dy), ones, factors, "valid"));
 }
 
+function pair(value: number | [number, number]): [number, number] {
+  return typeof value === "number" ? [value, value] : value;
+}
+
+/**
+ * The max-pooling gradient for windows that tile the input (filter = stride, sizes divisible,
+ * as every SegNet pooling): each window's dy goes to the positions that hold its maximum,
+ * x == upsample(y), shared equally among ties. That is a subgradient of max as valid as the
+ * stock kernel's (all to one tied position) and the same wherever the maximum is unique. A few
+ * XNNPACK passes, 2× faster than the wasm kernel's loop, which also gets negative inputs wrong
+ * (it disagrees with the cpu backend; this agrees).
+ */
+function maxPoolGrad(args: KernelArgs): TensorInfo {
+  const [dy, x, y] = [input(args, "dy"), input(args, "input"), input(args, "output")];
+  const { filterSize, strides, pad } = attrsOf<MaxPoolGradAttrs>(args);
+  const [fh, fw] = pair(filterSize);
+  const [sh, sw] = pair(strides);
+  const [, h, w] = x.shape as Nhwc;
+  const tiles =
+    fh === sh && fw === sw && h % sh === 0 && w % sw === 0 && (pad === "valid" || pad === "same");
+  if (!tiles || x.dtype !== "float32") return fallback(tf.MaxPoolGrad, args);
+  return tf.tidy(() => {
+    const spread = (t: tf.Tensor4D) => tf.image.resizeNearestNeighbor(t, [h, w]);
+    const isMax = tf.cast(tf.equal(asTensor(x), spread(asTensor(y))), "float32") as tf.Tensor4D;
+    const ties = tf.mul(tf.avgPool(isMax, [sh, sw], [sh, sw], "valid"), sh * sw);
+    return tf.mul(spread(tf.div(asTensor<tf.Rank.R4>(dy), ties)), isMax);
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Gradients (the registry of gradients is shared by all backends: these apply on wasm only)
 
@@ -420,6 +450,7 @@ export function registerFastWasmKernels(): void {
   overrideKernel(tf.Sum, sum);
   overrideKernel(tf.Mean, mean);
   overrideKernel(tf.ResizeNearestNeighborGrad, resizeNearestNeighborGrad);
+  overrideKernel(tf.MaxPoolGrad, maxPoolGrad);
   overrideGradient(tf.Sum, reductionGradient(false));
   overrideGradient(tf.Mean, reductionGradient(true));
   overrideGradient(tf.FusedBatchNorm, batchNormGradient);

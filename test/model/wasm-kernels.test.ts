@@ -227,6 +227,46 @@ describe("the upsampling gradient on wasm", () => {
   });
 });
 
+describe("the max-pooling gradient on wasm", () => {
+  type Pad = "same" | "valid";
+  const gradOfMaxPool = (x: tf.Tensor, dy: tf.Tensor, size: number, stride: number, pad: Pad) =>
+    tf.grad((input) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, size, stride, pad), dy)))(x);
+
+  // Windows that tile x take the fast path, checked on signed values. The others fall back to the
+  // stock kernel, checked on non-negative values (as after a ReLU): on negative ones the stock
+  // wasm kernel disagrees with cpu and with the fast path, which agree.
+  it("matches cpu where maxima are unique, for tiling and overlapping windows", async () => {
+    for (const [shape, size, stride, pad, offset] of [
+      [[2, 8, 6, 3], 2, 2, "same", 0],
+      [[2, 8, 6, 3], 2, 2, "valid", 0],
+      [[2, 9, 7, 3], 2, 2, "valid", 1],
+      [[2, 7, 7, 3], 3, 2, "valid", 1],
+    ] as [Shape4, number, number, Pad, number][]) {
+      const [n, h, w, c] = shape;
+      const out = (side: number) =>
+        pad === "same" ? Math.ceil(side / stride) : Math.floor((side - size) / stride) + 1;
+      const outShape: Shape4 = [n, out(h), out(w), c];
+      await expectWasmMatchesCpu(() => [
+        gradOfMaxPool(
+          tf.add(tf.tensor4d(values(sizeOf(shape), 21), shape), offset),
+          tf.tensor4d(values(sizeOf(outShape), 22), outShape),
+          size,
+          stride,
+          pad,
+        ),
+      ]);
+    }
+  });
+
+  it("shares a window's gradient equally among tied maxima", async () => {
+    const x = [1, 1, 0, 3, 1, 1, 3, 2]; // [1, 2, 4, 1]: left window all 1, right window max 3 twice
+    const [dx] = await on("wasm", () => [
+      gradOfMaxPool(tf.tensor4d(x, [1, 2, 4, 1]), tf.tensor4d([4, 2], [1, 1, 2, 1]), 2, 2, "valid"),
+    ]);
+    expect(Array.from(dx)).toEqual([1, 1, 0, 1, 1, 1, 1, 0]);
+  });
+});
+
 describe("registration, threads and memory", () => {
   it("runs the wasm backend's multithreaded build on two threads", () => {
     expect(tf.getBackend()).toBe("wasm");
