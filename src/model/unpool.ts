@@ -15,9 +15,22 @@ function upsample2(t: tf.Tensor4D): tf.Tensor4D {
   return tf.image.resizeNearestNeighbor(t, [2 * t.shape[1], 2 * t.shape[2]]);
 }
 
+/**
+ * 1 where `x` [N, H, W, C] holds the maximum of its pooling window, else 0, given the windows'
+ * maxima [N, H / sh, W / sw, C] of non-overlapping windows that tile x. Computed as
+ * 1 − step(upsample(maxima) − x), equal to (x == upsample(maxima)) since x never exceeds its
+ * window's maximum, and several times faster on wasm than Equal and a Cast.
+ */
+export function windowMaximaMask(x: tf.Tensor4D, maxima: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const spread = tf.image.resizeNearestNeighbor(maxima, [x.shape[1], x.shape[2]]);
+    return tf.sub(1, tf.step(tf.sub(spread, x)));
+  });
+}
+
 /** 1 where `x` [N, H, W, C] holds its 2 × 2 window's maximum, else 0. */
 function poolingSwitches(x: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => tf.cast(tf.equal(x, upsample2(tf.maxPool(x, 2, 2, "valid"))), "float32"));
+  return tf.tidy(() => windowMaximaMask(x, tf.maxPool(x, 2, 2, "valid")));
 }
 
 /**

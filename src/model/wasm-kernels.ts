@@ -35,6 +35,7 @@ import type {
 } from "@tensorflow/tfjs";
 // Importing the package also registers the wasm backend with tfjs.
 import { getThreadsCount, setThreadsCount } from "@tensorflow/tfjs-backend-wasm";
+import { windowMaximaMask } from "./unpool.js";
 
 const BACKEND = "wasm";
 
@@ -303,6 +304,30 @@ function resizeNearestNeighborGrad(args: KernelArgs): TensorInfo {
   return tf.tidy(() => tf.depthwiseConv2d(asTensor<tf.Rank.R4>(dy), ones, factors, "valid"));
 }
 
+/**
+ * Batch normalisation with per-channel statistics (as the BatchNormalization layer uses) as
+ * x·k + (offset − mean·k), k = scale / √(variance + ε): two broadcasting XNNPACK passes, about
+ * 2× faster than the wasm kernel. Other shapes keep the original kernel.
+ */
+function fusedBatchNorm(args: KernelArgs): TensorInfo {
+  const x = input(args, "x");
+  const { scale, offset } = args.inputs;
+  const [mean, variance] = [input(args, "mean"), input(args, "variance")];
+  const channels = x.shape[x.shape.length - 1];
+  const isPerChannel = [mean, variance, scale, offset].every(
+    (t) => t === undefined || (t.shape.length === 1 && t.shape[0] === channels),
+  );
+  if (!isPerChannel || x.dtype !== "float32") return fallback(tf.FusedBatchNorm, args);
+  const { varianceEpsilon } = attrsOf<FusedBatchNormAttrs>(args);
+  return tf.tidy(() => {
+    const inverseStd = tf.rsqrt(tf.add(asTensor(variance), varianceEpsilon));
+    const k = scale === undefined ? inverseStd : tf.mul(asTensor(scale), inverseStd);
+    const shift = tf.neg(tf.mul(asTensor(mean), k));
+    const bias = offset === undefined ? shift : tf.add(asTensor(offset), shift);
+    return tf.add(tf.mul(asTensor(x), k), bias);
+  });
+}
+
 function pair(value: number | [number, number]): [number, number] {
   return typeof value === "number" ? [value, value] : value;
 }
@@ -325,10 +350,10 @@ function maxPoolGrad(args: KernelArgs): TensorInfo {
     fh === sh && fw === sw && h % sh === 0 && w % sw === 0 && (pad === "valid" || pad === "same");
   if (!tiles || x.dtype !== "float32") return fallback(tf.MaxPoolGrad, args);
   return tf.tidy(() => {
-    const spread = (t: tf.Tensor4D) => tf.image.resizeNearestNeighbor(t, [h, w]);
-    const isMax = tf.cast(tf.equal(asTensor(x), spread(asTensor(y))), "float32") as tf.Tensor4D;
+    const isMax = windowMaximaMask(asTensor(x), asTensor(y));
     const ties = tf.mul(tf.avgPool(isMax, [sh, sw], [sh, sw], "valid"), sh * sw);
-    return tf.mul(spread(tf.div(asTensor<tf.Rank.R4>(dy), ties)), isMax);
+    const shared = tf.div(asTensor<tf.Rank.R4>(dy), ties) as tf.Tensor4D;
+    return tf.mul(tf.image.resizeNearestNeighbor(shared, [h, w]), isMax);
   });
 }
 
@@ -451,6 +476,7 @@ export function registerFastWasmKernels(): void {
   overrideKernel(tf.Mean, mean);
   overrideKernel(tf.ResizeNearestNeighborGrad, resizeNearestNeighborGrad);
   overrideKernel(tf.MaxPoolGrad, maxPoolGrad);
+  overrideKernel(tf.FusedBatchNorm, fusedBatchNorm);
   overrideGradient(tf.Sum, reductionGradient(false));
   overrideGradient(tf.Mean, reductionGradient(true));
   overrideGradient(tf.FusedBatchNorm, batchNormGradient);

@@ -21,6 +21,7 @@ beforeAll(async () => {
   await tf.setBackend("wasm");
 });
 
+type Shape3 = [number, number, number];
 type Shape4 = [number, number, number, number];
 
 /** Deterministic values in [-1, 1) (a linear congruential generator), distinct with high odds. */
@@ -180,6 +181,27 @@ describe("reductions, broadcasts and copies on wasm", () => {
     x.dispose();
     expect(Array.from(copy.dataSync())).toEqual([1, 2, 3]);
     copy.dispose();
+  });
+
+  it("batch normalisation matches cpu, per channel with or without scale and offset, and not", async () => {
+    await expectWasmMatchesCpu(() => {
+      const x = tf.tensor4d(xValues, shape);
+      const mean = tf.tensor1d([0.3, -0.2, 0.1]);
+      const variance = tf.tensor1d([0.5, 2, 0.01]);
+      const gamma = tf.tensor1d([0.5, 2, -1]);
+      const beta = tf.tensor1d([0.1, 0.2, 0.3]);
+      const pixelShape = shape.slice(1) as Shape3;
+      const pixelMean = tf.tensor3d(values(sizeOf(pixelShape), 6), pixelShape);
+      const pixelVariance = tf.add(
+        tf.abs(tf.tensor3d(values(sizeOf(pixelShape), 7), pixelShape)),
+        0.1,
+      );
+      return [
+        tf.batchNorm(x, mean, variance, beta, gamma, 1e-3),
+        tf.batchNorm(x, mean, variance, undefined, undefined, 1e-3),
+        tf.batchNorm(x, pixelMean, pixelVariance as tf.Tensor3D, undefined, undefined, 1e-3),
+      ];
+    });
   });
 
   it("the batch-norm gradient (training moments) matches cpu", async () => {
