@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -148,6 +148,32 @@ describe("chromoseg command line", () => {
       expect(fraction).toBeLessThanOrEqual(1);
     }
     expect(existsSync(join(model, "worst-kaggle.png"))).toBe(true);
+  });
+
+  it("stops training cleanly on SIGTERM (as a batch scheduler sends), keeping the best model", async () => {
+    const out = join(folder, "terminated");
+    const child = spawn(process.execPath, [
+      BIN,
+      "train",
+      ...["--data", join(folder, "small.h5"), "--out", out, "--filters", "4", "--convs", "1"],
+      ...["--dropout", "0", "--epochs", "1000", "--patience", "1000", "--threads", "1"],
+    ]);
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      // Once: a second signal would end the process at once, as a second Ctrl-C does.
+      if (/^epoch 1: loss/m.test(stdout) && child.signalCode === null && !child.killed)
+        child.kill("SIGTERM");
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, "training-report.json"), "utf8")) as {
+      stopReason: string;
+      bestEpoch: number;
+    };
+    expect(report.stopReason).toBe("interrupted");
+    expect(report.bestEpoch).toBeGreaterThanOrEqual(1);
+    expect(existsSync(join(out, "model.json"))).toBe(true);
   });
 
   it("benchmarks training steps on wasm and cpu and prints their ratio as JSON", async () => {

@@ -57,7 +57,7 @@ export function trainCommand(): Command {
         "2^depth; with --augment, flips and 90° rotations keep label 1 on the smaller chromosome.\n\n" +
         `Writes to --out: model.json + weights.bin (the best model, saved each time it improves), ${REPORT_FILE} ` +
         `(configuration, data hash, split, backend, per-epoch history, best epoch, why it stopped), ${CURVE_FILE} ` +
-        "and checkpoint/ (the last epoch with the optimizer's state, for --resume). Ctrl-C stops after the " +
+        "and checkpoint/ (the last epoch with the optimizer's state, for --resume). Ctrl-C or SIGTERM stops after the " +
         "current batch; the best model so far stays saved.",
     )
     .requiredOption("-d, --data <file.h5>", "training data (Kaggle layout)")
@@ -184,13 +184,15 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   );
   await mkdir(flags.out, { recursive: true });
 
+  // Ctrl-C, or SIGTERM from `kill` or a batch scheduler stopping the job.
   const abort = new AbortController();
-  const onInterrupt = () => {
-    console.error("\ninterrupted: stopping after this batch (Ctrl-C again to quit at once)");
+  const onInterrupt = (signal: NodeJS.Signals) => {
+    console.error(`\n${signal}: stopping after this batch (Ctrl-C again to quit at once)`);
     abort.abort();
     process.once("SIGINT", () => process.exit(130));
   };
   process.once("SIGINT", onInterrupt);
+  process.once("SIGTERM", onInterrupt);
   try {
     const { report, model: trained } = await train({
       config: {
@@ -238,6 +240,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     if (report.stopReason === "non-finite-loss") throw new UserError(report.stopMessage);
   } finally {
     process.removeListener("SIGINT", onInterrupt);
+    process.removeListener("SIGTERM", onInterrupt);
   }
 }
 
