@@ -211,6 +211,9 @@ export async function train(run: TrainRun): Promise<TrainResult> {
       }
       lossSum += value * indices.length;
       run.onBatch?.(epoch, b + 1, batches);
+      // A training step settles without a turn of the event loop, which is where Node delivers
+      // signals: yield one, so that Ctrl-C or SIGTERM takes effect after this batch.
+      await new Promise(setImmediate);
     }
     if (stop) break;
     const trainSeconds = (performance.now() - started) / 1000;
