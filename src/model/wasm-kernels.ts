@@ -2,7 +2,8 @@
  * Faster kernels for the tfjs wasm backend, so that a convolutional network trains on it.
  *
  * tfjs 4.22's wasm backend has no Conv2DBackpropFilter kernel at all, and its
- * Conv2DBackpropInput is a naive loop over 10× slower than the forward convolution. Both are
+ * Conv2DBackpropInput is a naive loop about 20× slower than the forward convolution (`chromoseg
+ * bench kernels` measures both). Both are
  * rewritten here as compositions of the backend's own XNNPACK-backed operations (conv2d, matMul,
  * pad, transpose). Each kernel calls tf ops inside `tf.tidy` and returns the resulting tensor:
  * the engine accepts a Tensor as a kernel's output, does not record nested ops on the gradient
@@ -145,7 +146,7 @@ function padOrCrop(
  * plain stride-1 forward convolution of dy once zeros are inserted between its pixels (stride
  * > 1). dx[i] gathers dy[o]·w[k] over o·stride + k − padBefore = i, so dy needs
  * kernel − 1 − padBefore rows of padding before it, and after it what completes the height.
- * About as fast as the forward convolution (the stock kernel: 10-16× slower).
+ * About as fast as the forward convolution (the stock kernel: about 20× slower).
  */
 function conv2DBackpropInput(args: KernelArgs): tf.Tensor4D {
   const { inputShape, ...convAttrs } = attrsOf<Conv2DBackpropInputAttrs>(args);
@@ -171,10 +172,9 @@ function conv2DBackpropInput(args: KernelArgs): tf.Tensor4D {
  *
  * That is itself a convolution once batch and channels trade places: x as [Ci, H, W, N] (batch
  * Ci, channels N) with dy as a [Ho, Wo, N, Co] filter, the forward stride becoming the
- * dilation. XNNPACK runs it as one implicit GEMM, about 2× the forward convolution's time; on
- * the SegNet layer shapes it beat a matMul over kh·kw gathered windows of x, transposed to
- * [Ci, N, H, W] so that no transposed matMul is needed, by 1.1-5× (wasm copies windows slowly).
- * A 1×1 stride-1 unpadded filter is one matMul, [Ci, N·H·W] × [N·H·W, Co], 2× faster than that.
+ * dilation. XNNPACK runs it as one implicit GEMM, 2–3× the forward convolution's time on the
+ * SegNet lite layers; it was faster there than a matMul over kh·kw gathered windows of x (wasm
+ * copies windows slowly). A 1×1 stride-1 unpadded filter is one matMul, [Ci, N·H·W] × [N·H·W, Co].
  */
 function conv2DBackpropFilter(args: KernelArgs): tf.Tensor4D {
   const { filterShape, ...convAttrs } = attrsOf<Conv2DBackpropFilterAttrs>(args);
@@ -210,8 +210,8 @@ function conv2DBackpropFilter(args: KernelArgs): tf.Tensor4D {
 
 /**
  * A Tile that only repeats axes of size 1 is a broadcast: tfjs's batch-norm gradient expands
- * [1, 1, 1, C] to [N, H, W, C] that way. The wasm Tile is a generic loop (about 150 ms for
- * [16, 96, 96, 16]); a broadcasting multiply by ones runs in XNNPACK (about 3 ms). Tiles that
+ * [1, 1, 1, C] to [N, H, W, C] that way. The wasm Tile is a generic loop (about 160 ms for
+ * [16, 96, 96, 16]); a broadcasting multiply by ones runs in XNNPACK (about 5 ms). Tiles that
  * repeat real data, or exceed XNNPACK's 6 broadcast axes, keep the original kernel.
  */
 function tile(args: KernelArgs): TensorInfo {
@@ -287,7 +287,7 @@ function mean(args: KernelArgs): TensorInfo {
 /**
  * The gradient of nearest-neighbour upsampling by integer factors (UpSampling2D) sums each
  * sh × sw block of dy: a depthwise convolution with a ones filter and stride [sh, sw], in
- * XNNPACK, about 20× faster than the wasm kernel's loop. Without alignCorners and with integer
+ * XNNPACK; with its forward pass, about 4× faster than the wasm kernel's loop. Without alignCorners and with integer
  * factors the nearest source pixel is ⌊y / sh⌋, with or without halfPixelCenters.
  */
 function resizeNearestNeighborGrad(args: KernelArgs): TensorInfo {
@@ -337,7 +337,7 @@ function pair(value: number | [number, number]): [number, number] {
  * as every SegNet pooling): each window's dy goes to the positions that hold its maximum,
  * x == upsample(y), shared equally among ties. That is a subgradient of max as valid as the
  * stock kernel's (all to one tied position) and the same wherever the maximum is unique. A few
- * XNNPACK passes, 2× faster than the wasm kernel's loop, which also gets negative inputs wrong
+ * XNNPACK passes, about 4× faster than the wasm kernel's loop in a training step's profile, which also gets negative inputs wrong
  * (it disagrees with the cpu backend; this agrees).
  */
 function maxPoolGrad(args: KernelArgs): TensorInfo {
@@ -363,8 +363,8 @@ function maxPoolGrad(args: KernelArgs): TensorInfo {
 /**
  * The Sum and Mean gradients broadcast dy back to x's shape by multiplying it with
  * tf.ones(x.shape), and tf.ones fills a JavaScript array that is then copied into the wasm heap;
- * for the two batch-norm moments of every layer that took a quarter of a SegNet training step.
- * The same product with tf.fill, a wasm kernel, takes a few milliseconds.
+ * the same product with tf.fill, a wasm kernel, makes the batch-norm moments' gradient about 3×
+ * faster.
  */
 function reductionGradient(divideByCount: boolean): WasmGradFunc {
   return (dy, [x], attrs) => {
