@@ -5,8 +5,10 @@ import { Command } from "commander";
 import { benchCommand } from "./cli/bench-command.js";
 import { chromosomesCommand } from "./cli/chromosomes-command.js";
 import { evaluateCommand } from "./cli/evaluate-command.js";
+import { exportCommand } from "./cli/export-command.js";
 import { generateCommand } from "./cli/generate-command.js";
 import { inspectCommand } from "./cli/inspect-command.js";
+import { segmentCommand } from "./cli/segment-command.js";
 import { trainCommand } from "./cli/train-command.js";
 import { UserError } from "./errors.js";
 
@@ -21,6 +23,8 @@ const program = new Command("chromoseg")
   .addCommand(inspectCommand())
   .addCommand(trainCommand())
   .addCommand(evaluateCommand())
+  .addCommand(exportCommand())
+  .addCommand(segmentCommand())
   .addCommand(benchCommand());
 
 try {

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import * as tf from "@tensorflow/tfjs";
 import { afterAll } from "vitest";
+import { seededRandom } from "../src/random.js";
 
 export const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 export const DAPI_CROP = join(FIXTURES, "dapi-jpp21-m3-crop.tif");
@@ -13,4 +15,25 @@ export function temporaryFolder(): string {
   const folder = mkdtempSync(join(tmpdir(), "chromoseg-test-"));
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
   return folder;
+}
+
+/**
+ * Gives every batch norm of `model` seeded, non-trivial moving statistics and affine terms, so
+ * that folding them into convolutions is really exercised.
+ */
+export function randomizeBatchNorms(model: tf.LayersModel, seed: number): void {
+  const random = seededRandom(seed);
+  for (const layer of model.layers) {
+    if (layer.getClassName() !== "BatchNormalization") continue;
+    // gamma, beta, moving mean, moving variance
+    const around = [1, 0, 0, 1];
+    layer.setWeights(
+      layer.getWeights().map((w, i) =>
+        tf.tensor(
+          Float32Array.from({ length: w.size }, () => around[i] + 0.4 * (random() - 0.5)),
+          w.shape,
+        ),
+      ),
+    );
+  }
 }

@@ -9,8 +9,7 @@ import { megabytes, table } from "./format.js";
 import { examples, integer } from "./options.js";
 import { benchKernelsCommand } from "./bench-kernels-command.js";
 import { benchTrainCommand } from "./bench-train-command.js";
-
-export const DEFAULT_METAPHASE = "samples/DAPI.tif";
+import { SAMPLE_METAPHASE } from "../sample-images.js";
 
 export function benchCommand(): Command {
   return new Command("bench")
@@ -36,7 +35,7 @@ function benchGenerateCommand(): Command {
         "stage by stage: finding chromosomes (decode included), rotating them, enumerating placements, " +
         "composing samples, writing.",
     )
-    .option("-m, --metaphase <file>", "metaphase image", DEFAULT_METAPHASE)
+    .option("-m, --metaphase <file>", "metaphase image", SAMPLE_METAPHASE)
     .option(
       "--compression <level>",
       "gzip level of the written file",

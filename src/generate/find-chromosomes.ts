@@ -61,7 +61,10 @@ export interface FindResult {
   objects: SlideObject[];
   /** Slide-sized: each pixel's object id, 0 for background (objects under 8 pixels included). */
   labels: Int32Array;
+  /** The accepted objects cut out of the slide. */
   chromosomes: Chromosome[];
+  /** Every object cut out of the slide, in the order of `objects` (`id` is the object's). */
+  cutOuts: Chromosome[];
   threshold: number;
   /** Median area of the objects that were neither debris nor on the border: the size scale of the tests. */
   medianArea: number;
@@ -122,10 +125,9 @@ export function findChromosomes(slide: GreyImage, options: FindOptions = {}): Fi
     otsuThreshold(histogram),
     options,
   );
-  const chromosomes = crops
-    .filter((_, k) => objects[k].kind === "accepted")
-    .map((crop) => cutOut(crop, corrected, width));
-  return { objects, labels, chromosomes, threshold, medianArea };
+  const cutOuts = crops.map((crop) => cutOut(crop, corrected, width));
+  const chromosomes = cutOuts.filter((_, k) => objects[k].kind === "accepted");
+  return { objects, labels, chromosomes, cutOuts, threshold, medianArea };
 }
 
 interface Segmentation {

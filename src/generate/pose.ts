@@ -1,6 +1,7 @@
 /**
  * A chromosome as it is placed into a sample: decimated, rotated, cropped to its mask.
  */
+import { decimatePlane } from "../image/decimate.js";
 import type { Chromosome } from "./find-chromosomes.js";
 
 /** Grey values (0 outside the mask) and mask of one chromosome, `width` × `height`, row-major. */
@@ -15,18 +16,15 @@ export interface Pose {
 
 /** Keeps every second row and column, as the public dataset was made. */
 export function decimate(chromosome: Chromosome): Pose {
-  const width = Math.ceil(chromosome.width / 2);
-  const height = Math.ceil(chromosome.height / 2);
-  const grey = new Uint8Array(width * height);
-  const mask = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const from = 2 * y * chromosome.width + 2 * x;
-      grey[y * width + x] = chromosome.grey[from];
-      mask[y * width + x] = chromosome.mask[from];
-    }
-  }
-  return cropToMask({ width, height, grey, mask, area: 0 });
+  const grey = decimatePlane(chromosome.grey, chromosome.width, chromosome.height);
+  const mask = decimatePlane(chromosome.mask, chromosome.width, chromosome.height);
+  return cropToMask({
+    width: grey.width,
+    height: grey.height,
+    grey: grey.data,
+    mask: mask.data,
+    area: 0,
+  });
 }
 
 /**

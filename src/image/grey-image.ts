@@ -4,7 +4,11 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import sharp from "sharp";
+import type { SharpOptions } from "sharp";
 import { UserError } from "../errors.js";
+
+/** Truncated or corrupt data fails instead of decoding to a partly grey image; the pixel limit is ours. */
+const SHARP_OPTIONS: SharpOptions = { failOn: "truncated", limitInputPixels: false };
 
 /** A single-channel 8-bit image, row-major: pixel (x, y) at y × width + x. */
 export interface GreyImage {
@@ -31,7 +35,10 @@ export interface DecodedImage {
 }
 
 /** Decodes a PNG, TIFF or JPEG file (8 or 16 bit, grey, RGB or with alpha) to 8-bit grey. */
-export async function readGreyImage(file: string): Promise<DecodedImage> {
+export async function readGreyImage(
+  file: string,
+  options: DecodeOptions = {},
+): Promise<DecodedImage> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -40,22 +47,55 @@ export async function readGreyImage(file: string): Promise<DecodedImage> {
       `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
     );
   }
+  return decodeGreyImage(bytes, file, options);
+}
+
+export interface DecodeOptions {
+  /** Larger images are refused before decoding. Default 64 megapixels. */
+  maxPixels?: number;
+}
+
+export const DEFAULT_MAX_PIXELS = 64e6;
+
+/** `decodeGreyImage` for bytes in memory; `name` appears in error messages. */
+export async function decodeGreyImage(
+  bytes: Uint8Array,
+  name: string,
+  { maxPixels = DEFAULT_MAX_PIXELS }: DecodeOptions = {},
+): Promise<DecodedImage> {
+  if (bytes.length === 0) throw new UserError(`${name}: empty file (0 bytes)`);
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   try {
-    return { ...(await decodeGrey(bytes)), sha256 };
+    return {
+      ...(await decodeGrey(
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length),
+        name,
+        maxPixels,
+      )),
+      sha256,
+    };
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(
-      `${file}: not a readable image (${(error as Error).message.split("\n")[0]})`,
+      `${name}: not a readable image (${(error as Error).message.split("\n")[0]})`,
     );
   }
 }
 
-async function decodeGrey(bytes: Buffer): Promise<Omit<DecodedImage, "sha256">> {
-  const meta = await sharp(bytes).metadata();
+async function decodeGrey(
+  bytes: Buffer,
+  name: string,
+  maxPixels: number,
+): Promise<Omit<DecodedImage, "sha256">> {
+  const meta = await sharp(bytes, SHARP_OPTIONS).metadata();
+  const pixels = (meta.width ?? 0) * (meta.height ?? 0);
+  if (pixels > maxPixels)
+    throw new UserError(
+      `${name}: ${meta.width} × ${meta.height} is ${(pixels / 1e6).toFixed(1)} megapixels, over the limit of ${maxPixels / 1e6}`,
+    );
   const luminance = (meta.channels ?? 1) - (meta.hasAlpha ? 1 : 0) > 1;
   if (meta.depth === "ushort") {
-    const { data, info } = await sharp(bytes)
+    const { data, info } = await sharp(bytes, SHARP_OPTIONS)
       .removeAlpha()
       .toColourspace("grey16")
       .raw({ depth: "ushort" })
@@ -73,7 +113,7 @@ async function decodeGrey(bytes: Buffer): Promise<Omit<DecodedImage, "sha256">> 
       luminance,
     };
   }
-  const { data, info } = await sharp(bytes)
+  const { data, info } = await sharp(bytes, SHARP_OPTIONS)
     .removeAlpha()
     .greyscale()
     .raw()

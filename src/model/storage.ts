@@ -2,10 +2,11 @@
  * Saves and loads tfjs LayersModels as files in the tfjs layout (model.json + weights.bin), the
  * same files tfjs-node's `file://` handler writes and reads, without needing tfjs-node.
  */
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../errors.js";
+import { writeFileAtomically } from "../files.js";
 import "./unpool.js"; // registers MaxUnpooling2D for deserialisation
 
 export const MODEL_JSON = "model.json";
@@ -29,8 +30,8 @@ export async function saveModel(
         trainingConfig: artifacts.trainingConfig,
         weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
       };
-      await writeAtomically(join(dir, WEIGHTS_BIN), Buffer.from(weights));
-      await writeAtomically(join(dir, MODEL_JSON), JSON.stringify(modelJson));
+      await writeFileAtomically(join(dir, WEIGHTS_BIN), Buffer.from(weights));
+      await writeFileAtomically(join(dir, MODEL_JSON), JSON.stringify(modelJson));
       return {
         modelArtifactsInfo: {
           dateSaved: new Date(),
@@ -41,6 +42,11 @@ export async function saveModel(
     }),
     { includeOptimizer: options.includeOptimizer ?? false },
   );
+}
+
+/** The folder of a model given as its folder or its model.json. */
+export async function modelFolder(path: string): Promise<string> {
+  return (await isDirectory(path)) ? path : dirname(path);
 }
 
 /** Loads a model from a folder holding model.json, or from the model.json file itself. */
@@ -79,9 +85,4 @@ async function isDirectory(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function writeAtomically(file: string, data: string | Buffer): Promise<void> {
-  await writeFile(`${file}.partial`, data);
-  await rename(`${file}.partial`, file);
 }

@@ -3,12 +3,22 @@
  * "pooling switches"), zeros elsewhere.
  *
  * Written with plain ops so the ONNX export can express it the same way:
- *   mask = (x == upsample(maxpool(x))),  out = upsample(y) × mask
- * where x is the encoder's activation before pooling and y the decoder's input at the pooled
- * size. Where a window holds its maximum more than once (all zeros after a ReLU, say), every tied
- * position receives the value.
+ *   switches = relu(1 − (upsample(maxpool(x)) − x) / τ),  out = upsample(y) × switches
+ * where x is the encoder's activation before pooling, y the decoder's input at the pooled size
+ * and τ = SWITCH_TOLERANCE: the maximum gets weight 1, a value τ or more below it weight 0, one in
+ * between (a near tie) a share.
  */
 import * as tf from "@tensorflow/tfjs";
+
+/**
+ * Width of the switches' ramp. Hard switches (x == max) are discontinuous: in flat regions (the
+ * padding, an even background) several positions tie, and any other summation order
+ * (onnxruntime's convolution against tfjs's) breaks some ties by one rounding step, which moves
+ * the value: an exported model differed from tfjs by up to 2e-2 in probability. The ramp makes
+ * the switches continuous, so rounding noise (about 1e-6 on activations of order 1) changes them
+ * by about 1e-4 at most, and the export's probabilities stay within 1e-5 of tfjs's.
+ */
+export const SWITCH_TOLERANCE = 1e-2;
 
 /** Nearest-neighbour doubling: each value repeated 2 × 2. [N, h, w, C] → [N, 2h, 2w, C]. */
 function upsample2(t: tf.Tensor4D): tf.Tensor4D {
@@ -22,15 +32,20 @@ function upsample2(t: tf.Tensor4D): tf.Tensor4D {
  * window's maximum, and several times faster on wasm than Equal and a Cast.
  */
 export function windowMaximaMask(x: tf.Tensor4D, maxima: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const spread = tf.image.resizeNearestNeighbor(maxima, [x.shape[1], x.shape[2]]);
-    return tf.sub(1, tf.step(tf.sub(spread, x)));
-  });
+  return tf.tidy(() => tf.sub(1, tf.step(tf.sub(spreadMaxima(x, maxima), x))));
 }
 
-/** 1 where `x` [N, H, W, C] holds its 2 × 2 window's maximum, else 0. */
+/** Each window's maximum repeated over the window: [N, H, W, C]. */
+function spreadMaxima(x: tf.Tensor4D, maxima: tf.Tensor4D): tf.Tensor4D {
+  return tf.image.resizeNearestNeighbor(maxima, [x.shape[1], x.shape[2]]);
+}
+
+/** The weight of each position of `x` [N, H, W, C] in its 2 × 2 window: 1 at the maximum, see SWITCH_TOLERANCE. */
 function poolingSwitches(x: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => windowMaximaMask(x, tf.maxPool(x, 2, 2, "valid")));
+  return tf.tidy(() => {
+    const belowMax = tf.sub(spreadMaxima(x, tf.maxPool(x, 2, 2, "valid")), x);
+    return tf.relu(tf.sub(1, tf.mul(belowMax, 1 / SWITCH_TOLERANCE)));
+  });
 }
 
 /**

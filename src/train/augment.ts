@@ -24,12 +24,12 @@ export const SYMMETRIES: readonly Symmetry[] = Array.from({ length: 8 }, (_, k) 
  * Writes `symmetry` applied to the `height` × `width` plane `source` into `target`; returns the
  * target's size (height and width swap under a transpose).
  */
-export function transformPlane(
+export function transformPlane<T extends Uint8Array | Uint32Array>(
   source: ArrayLike<number>,
   height: number,
   width: number,
   symmetry: Symmetry,
-  target: Uint8Array,
+  target: T,
 ): { height: number; width: number } {
   const outHeight = symmetry.transpose ? width : height;
   const outWidth = symmetry.transpose ? height : width;

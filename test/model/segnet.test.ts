@@ -5,7 +5,7 @@ import { selectBackend } from "../../src/model/backend.js";
 import { cropPlanes, padPlanes, padUp } from "../../src/model/input.js";
 import { buildSegNet } from "../../src/model/segnet.js";
 import { loadModel, saveModel } from "../../src/model/storage.js";
-import { maxUnpool } from "../../src/model/unpool.js";
+import { SWITCH_TOLERANCE, maxUnpool } from "../../src/model/unpool.js";
 import { assembleBatch } from "../../src/train/batches.js";
 import { temporaryFolder } from "../helpers.js";
 
@@ -72,6 +72,16 @@ describe("max unpooling", () => {
       y,
     ]);
     expect(Array.from(gy.dataSync())).toEqual([1, 6, 12, 15]);
+  });
+
+  it("shares a value between near ties in proportion to their closeness (the switches' ramp)", () => {
+    const near = 1 - SWITCH_TOLERANCE / 4;
+    const x = tf.tensor4d([1, near, 0.5, 1 - 2 * SWITCH_TOLERANCE], [1, 2, 2, 1]);
+    const y = tf.tensor4d([8], [1, 1, 1, 1]);
+    const out = Array.from(maxUnpool(y, x).dataSync());
+    expect(out[0]).toBe(8);
+    expect(out[1]).toBeCloseTo(6, 4);
+    expect(out.slice(2)).toEqual([0, 0]);
   });
 });
 

@@ -1,0 +1,108 @@
+/**
+ * tfjs SegNet → ONNX model file with chromoseg's metadata, refused unless onnxruntime reproduces
+ * tfjs's probabilities (see parity.ts).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { UserError } from "../errors.js";
+import type { GreyImage } from "../image/grey-image.js";
+import { modelDivisor } from "../model/predict.js";
+import type { TrainingReport } from "../train/train.js";
+import { VERSION } from "../version.js";
+import { INPUT_NAME, OUTPUT_NAME, convertLayers } from "./layers-to-onnx.js";
+import { CLASS_METADATA, metadataProps } from "./metadata.js";
+import type { ModelMetadata, ParityFigures } from "./metadata.js";
+import { OnnxGraph } from "./onnx-graph.js";
+import { MAX_ABS_DIFFERENCE, MIN_ARGMAX_AGREEMENT, checkParity, parityPasses } from "./parity.js";
+
+export interface ExportInput {
+  model: tf.LayersModel;
+  /** The training report saved beside the model, when there is one. */
+  report: TrainingReport | null;
+  /** 8-bit grey at the training resolution, for the parity check's real crops. */
+  parityImage: GreyImage;
+}
+
+export interface ExportedModel {
+  /** The .onnx file's bytes. */
+  bytes: Uint8Array;
+  metadata: ModelMetadata;
+}
+
+/** Throws a UserError with the figures when the parity check fails. */
+export async function exportToOnnx({
+  model,
+  report,
+  parityImage,
+}: ExportInput): Promise<ExportedModel> {
+  const graph = new OnnxGraph([INPUT_NAME, OUTPUT_NAME]);
+  const nchw = convertLayers(model, graph);
+  graph.node("Transpose", [nchw], OUTPUT_NAME, { perm: [0, 2, 3, 1] }, { exact: true });
+  const divisor = modelDivisor(model);
+  const encode = (parity: ParityFigures) => {
+    const metadata = describe(model, report, divisor, parity);
+    const bytes = graph.encode({
+      name: model.name,
+      input: { name: INPUT_NAME, shape: ["batch", "height", "width", 1] },
+      output: {
+        name: OUTPUT_NAME,
+        shape: ["batch", "height", "width", CLASS_METADATA.names.length],
+      },
+      producer: { name: "chromoseg", version: VERSION },
+      metadata: metadataProps(metadata),
+    });
+    return { bytes, metadata };
+  };
+  const unchecked = encode({
+    maxAbsDifference: NaN,
+    argmaxAgreement: NaN,
+    pixels: 0,
+    inputs: [],
+    tfjsBackend: "",
+  });
+  const parity = await checkParity(model, unchecked.bytes, parityImage, divisor);
+  if (!parityPasses(parity)) {
+    throw new UserError(
+      `parity check failed: max |Δ probability| ${parity.maxAbsDifference.toExponential(2)} (limit ${MAX_ABS_DIFFERENCE}), ` +
+        `argmax agreement ${(100 * parity.argmaxAgreement).toFixed(4)} % (limit ${100 * MIN_ARGMAX_AGREEMENT} %); nothing written`,
+    );
+  }
+  return encode(parity);
+}
+
+function describe(
+  model: tf.LayersModel,
+  report: TrainingReport | null,
+  divisor: number,
+  parity: ParityFigures,
+): ModelMetadata {
+  const best = report?.history.find((r) => r.epoch === report.bestEpoch);
+  return {
+    producer: `chromoseg ${VERSION}`,
+    classes: CLASS_METADATA,
+    input: {
+      layout: "NHWC",
+      channels: 1,
+      normalization: "8-bit grey / 255 (12-bit data ÷ 16 and 16-bit ÷ 257 to 8 bits first)",
+      sizeDivisor: divisor,
+    },
+    network: {
+      preset: report?.config.preset ?? null,
+      config: report?.config.model ?? null,
+      parameters: model.countParams(),
+    },
+    training: report && {
+      data: { file: report.data.file, sha256: report.data.sha256, samples: report.data.count },
+      bestEpoch: report.bestEpoch,
+      validation: best
+        ? {
+            loss: best.valLoss,
+            pixelAccuracy: best.valPixelAccuracy,
+            iou: best.valIoU,
+            meanIoU: best.valMeanIoU,
+          }
+        : null,
+      stopReason: report.stopReason,
+    },
+    parity,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * What an exported model says about itself, in the ONNX file's metadata_props: one key per field,
+ * each value JSON. The exporter writes it; the engine reads it and refuses a model whose classes
+ * or input it cannot serve.
+ */
+import { CLASS_NAMES, PALETTE } from "../classes.js";
+import type { ClassName, Rgb } from "../classes.js";
+import type { SegNetConfig } from "../model/config.js";
+import type { PerClass } from "../train/metrics.js";
+
+/** How the network's input is made from an image. */
+export interface InputContract {
+  /** The graph's input tensor: [batch, height, width, 1], float32. */
+  layout: "NHWC";
+  channels: 1;
+  /** Grey value 0–255 → input, in words (model/input.ts's normalizeGrey). */
+  normalization: string;
+  /** Height and width must be multiples of this; pad bottom and right with 0, crop back after. */
+  sizeDivisor: number;
+}
+
+/** max |Δ probability| and argmax agreement between tfjs and onnxruntime on the same inputs. */
+export interface ParityFigures {
+  maxAbsDifference: number;
+  /** Fraction 0–1 of pixels whose most probable class agrees. */
+  argmaxAgreement: number;
+  pixels: number;
+  /** What was compared, in words. */
+  inputs: string[];
+  /** The tfjs backend that gave the reference. */
+  tfjsBackend: string;
+}
+
+export interface ModelMetadata {
+  /** `chromoseg <version>`. */
+  producer: string;
+  classes: { names: readonly ClassName[]; palette: readonly Rgb[] };
+  input: InputContract;
+  /** The preset and configuration from the training report (null without one). */
+  network: { preset: string | null; config: SegNetConfig | null; parameters: number };
+  /** From the training report; null when the model came without one. */
+  training: {
+    data: { file: string; sha256: string; samples: number };
+    bestEpoch: number | null;
+    validation: { loss: number; pixelAccuracy: number; iou: PerClass; meanIoU: number } | null;
+    stopReason: string;
+  } | null;
+  parity: ParityFigures;
+}
+
+const PREFIX = "chromoseg.";
+const FIELDS = ["producer", "classes", "input", "network", "training", "parity"] as const;
+
+export function metadataProps(metadata: ModelMetadata): Record<string, string> {
+  return Object.fromEntries(FIELDS.map((f) => [PREFIX + f, JSON.stringify(metadata[f])]));
+}
+
+/**
+ * Reads the metadata back; throws a one-line reason when a field is missing or the model does
+ * not segment grey images into chromoseg's four classes.
+ */
+export function parseMetadata(props: Record<string, string>): ModelMetadata {
+  const missing = FIELDS.filter((f) => props[PREFIX + f] === undefined);
+  if (missing.length)
+    throw new Error(`no chromoseg metadata (${missing.map((f) => PREFIX + f).join(", ")} missing)`);
+  let metadata: ModelMetadata;
+  try {
+    metadata = Object.fromEntries(
+      FIELDS.map((f) => [f, JSON.parse(props[PREFIX + f])]),
+    ) as unknown as ModelMetadata;
+  } catch {
+    throw new Error("chromoseg metadata is not valid JSON");
+  }
+  const names = metadata.classes?.names ?? [];
+  if (names.length !== CLASS_NAMES.length || names.some((n, i) => n !== CLASS_NAMES[i]))
+    throw new Error(
+      `incompatible classes [${names.join(", ")}]; expected [${CLASS_NAMES.join(", ")}]`,
+    );
+  if (metadata.input?.channels !== 1 || metadata.input.layout !== "NHWC")
+    throw new Error(
+      `incompatible input (${metadata.input?.layout} with ${metadata.input?.channels} channels); expected NHWC grey, 1 channel`,
+    );
+  return metadata;
+}
+
+export const CLASS_METADATA: ModelMetadata["classes"] = { names: CLASS_NAMES, palette: PALETTE };

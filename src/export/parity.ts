@@ -1,0 +1,134 @@
+/**
+ * The exporter's built-in check: tfjs and onnxruntime on the same inputs, random and real, at
+ * the training size (94 × 93 padded to 96 × 96) and a larger non-square one.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { NUM_CLASSES } from "../classes.js";
+import type { GreyImage } from "../image/grey-image.js";
+import { normalizeGrey, padPlanes, padUp } from "../model/input.js";
+import { OnnxModel } from "../infer/onnx-model.js";
+import { mostProbable } from "../infer/probabilities.js";
+import { seededRandom } from "../random.js";
+import type { ParityFigures } from "./metadata.js";
+
+/** The largest |Δ probability| an export may show. */
+export const MAX_ABS_DIFFERENCE = 1e-4;
+/** The smallest fraction of pixels whose argmax must agree. */
+export const MIN_ARGMAX_AGREEMENT = 0.9999;
+
+/** One batch of inputs: normalised, padded, [count, height, width, 1]. */
+interface ParityBatch {
+  what: string;
+  count: number;
+  height: number;
+  width: number;
+  input: Float32Array;
+}
+
+/**
+ * Compares the two on `real` (an 8-bit grey image at the training resolution, such as a metaphase
+ * decimated ÷ 2): 4 random crops of 94 × 93, 8 crops of 94 × 93 from `real`, and one 152 × 200.
+ */
+export async function checkParity(
+  model: tf.LayersModel,
+  onnxBytes: Uint8Array,
+  real: GreyImage,
+  divisor: number,
+): Promise<ParityFigures> {
+  const batches = parityBatches(real, divisor);
+  const onnxModel = await OnnxModel.fromBytes(onnxBytes, "export");
+  let maxAbsDifference = 0;
+  let agreeing = 0;
+  let pixels = 0;
+  try {
+    for (const batch of batches) {
+      const expected = tf.tidy(() =>
+        (
+          model.predict(
+            tf.tensor4d(batch.input, [batch.count, batch.height, batch.width, 1]),
+          ) as tf.Tensor
+        ).dataSync(),
+      );
+      const actual = await onnxModel.probabilities(
+        batch.input,
+        batch.count,
+        batch.height,
+        batch.width,
+      );
+      for (let i = 0; i < expected.length; i++)
+        maxAbsDifference = Math.max(maxAbsDifference, Math.abs(expected[i] - actual[i]));
+      for (let p = 0; p < expected.length / NUM_CLASSES; p++)
+        if (mostProbable(expected, p) === mostProbable(actual, p)) agreeing++;
+      pixels += expected.length / NUM_CLASSES;
+    }
+  } finally {
+    await onnxModel.release();
+  }
+  return {
+    maxAbsDifference,
+    argmaxAgreement: agreeing / pixels,
+    pixels,
+    inputs: batches.map((b) => b.what),
+    tfjsBackend: tf.getBackend(),
+  };
+}
+
+export function parityPasses(figures: ParityFigures): boolean {
+  return (
+    figures.maxAbsDifference <= MAX_ABS_DIFFERENCE &&
+    figures.argmaxAgreement >= MIN_ARGMAX_AGREEMENT
+  );
+}
+
+function parityBatches(real: GreyImage, divisor: number): ParityBatch[] {
+  const random = seededRandom(1);
+  const noise = (): GreyImage => ({
+    width: 93,
+    height: 94,
+    data: Uint8Array.from({ length: 93 * 94 }, () => Math.floor(random() * 256)),
+  });
+  const windows = (count: number, height: number, width: number) =>
+    Array.from({ length: count }, (_, k) => ({
+      x: Math.floor(((k + 1) * (real.width - width)) / (count + 1)),
+      y: Math.floor(((k % 3) * (real.height - height)) / 2),
+    })).map(({ x, y }) => cropGrey(real, x, y, width, height));
+  return [
+    batchOf("4 random crops, 94 × 93 padded to 96 × 96", Array.from({ length: 4 }, noise), divisor),
+    batchOf("8 real crops, 94 × 93 padded to 96 × 96", windows(8, 94, 93), divisor),
+    batchOf("1 real crop, 152 × 200", windows(1, 152, 200), divisor),
+  ];
+}
+
+function batchOf(what: string, crops: GreyImage[], divisor: number): ParityBatch {
+  const height = padUp(crops[0].height, divisor);
+  const width = padUp(crops[0].width, divisor);
+  const input = new Float32Array(crops.length * height * width);
+  crops.forEach((crop, k) =>
+    padPlanes(
+      crop.data,
+      1,
+      crop.height,
+      crop.width,
+      height,
+      width,
+      input.subarray(k * height * width),
+      normalizeGrey,
+    ),
+  );
+  return { what, count: crops.length, height, width, input };
+}
+
+function cropGrey(
+  image: GreyImage,
+  x0: number,
+  y0: number,
+  width: number,
+  height: number,
+): GreyImage {
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const from = (y0 + y) * image.width + x0;
+    data.set(image.data.subarray(from, from + width), y * width);
+  }
+  return { width, height, data };
+}

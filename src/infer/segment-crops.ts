@@ -1,0 +1,102 @@
+/**
+ * Crop mode: grey images at the training resolution → labels 0–3 per pixel. Each crop is padded
+ * to a multiple of the model's size divisor and cropped back; crops of one size share batches.
+ */
+import { NUM_CLASSES } from "../classes.js";
+import type { GreyImage } from "../image/grey-image.js";
+import { normalizeGrey, padPlanes, padUp } from "../model/input.js";
+import { SYMMETRIES, transformPlane } from "../train/augment.js";
+import type { Symmetry } from "../train/augment.js";
+import type { OnnxModel } from "./onnx-model.js";
+import { labelsOf } from "./probabilities.js";
+
+export interface CropOptions {
+  /** Test-time augmentation: probabilities averaged over the 8 flips and rotations. Default off. */
+  tta?: boolean;
+  /** Crops per inference run. Default 32. */
+  batchSize?: number;
+}
+
+/** Labels of each crop, [height, width] in the crop's own size, in the order given. */
+export async function segmentCrops(
+  model: OnnxModel,
+  crops: GreyImage[],
+  options: CropOptions = {},
+): Promise<Uint8Array[]> {
+  const sums = crops.map((c) => new Float32Array(c.width * c.height * NUM_CLASSES));
+  const symmetries = options.tta ? SYMMETRIES : SYMMETRIES.slice(0, 1);
+  for (const symmetry of symmetries) {
+    const views = crops.map((crop) => symmetryView(crop, symmetry));
+    for (const group of groupBySize(views)) {
+      await addProbabilities(model, group, sums, options.batchSize ?? 32);
+    }
+  }
+  return sums.map(labelsOf);
+}
+
+/** A crop seen through a symmetry, with where each of its pixels came from. */
+interface View {
+  crop: number;
+  image: GreyImage;
+  /** source[k]: the crop's pixel index at the view's pixel k. */
+  source: Uint32Array;
+}
+
+function symmetryView(crop: GreyImage, symmetry: Symmetry): Omit<View, "crop"> {
+  const identity = Uint32Array.from({ length: crop.width * crop.height }, (_, k) => k);
+  const source = new Uint32Array(identity.length);
+  const size = transformPlane(identity, crop.height, crop.width, symmetry, source);
+  const data = new Uint8Array(source.length);
+  for (let k = 0; k < source.length; k++) data[k] = crop.data[source[k]];
+  return { image: { width: size.width, height: size.height, data }, source };
+}
+
+function groupBySize(views: Omit<View, "crop">[]): View[][] {
+  const groups = new Map<string, View[]>();
+  views.forEach((view, crop) => {
+    const key = `${view.image.height}x${view.image.width}`;
+    groups.set(key, [...(groups.get(key) ?? []), { ...view, crop }]);
+  });
+  return [...groups.values()];
+}
+
+/** Runs same-sized views in batches and adds each pixel's probabilities to its crop's sums. */
+async function addProbabilities(
+  model: OnnxModel,
+  views: View[],
+  sums: Float32Array[],
+  batchSize: number,
+): Promise<void> {
+  const { width, height } = views[0].image;
+  const divisor = model.metadata.input.sizeDivisor;
+  const paddedHeight = padUp(height, divisor);
+  const paddedWidth = padUp(width, divisor);
+  const plane = paddedHeight * paddedWidth;
+  for (let start = 0; start < views.length; start += batchSize) {
+    const batch = views.slice(start, start + batchSize);
+    const input = new Float32Array(batch.length * plane);
+    batch.forEach((view, k) =>
+      padPlanes(
+        view.image.data,
+        1,
+        height,
+        width,
+        paddedHeight,
+        paddedWidth,
+        input.subarray(k * plane),
+        normalizeGrey,
+      ),
+    );
+    const probabilities = await model.probabilities(input, batch.length, paddedHeight, paddedWidth);
+    batch.forEach((view, k) => {
+      const sum = sums[view.crop];
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const from = (k * plane + y * paddedWidth + x) * NUM_CLASSES;
+          const to = view.source[y * width + x] * NUM_CLASSES;
+          for (let c = 0; c < NUM_CLASSES; c++) sum[to + c] += probabilities[from + c];
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The segmentation engine's entry: image bytes → label map PNG, overlay PNG and report. The CLI,
+ * the Lambda handler and the local pipeline all call this.
+ */
+import { CLASS_NAMES } from "../classes.js";
+import type { ClassName } from "../classes.js";
+import { decodeGreyImage } from "../image/grey-image.js";
+import type { BitDepthScaling, DecodeOptions } from "../image/grey-image.js";
+import { encodeLabelMap, encodeOverlay } from "../render/overlay.js";
+import type { OnnxModel } from "./onnx-model.js";
+import { segmentCrops } from "./segment-crops.js";
+import type { CropOptions } from "./segment-crops.js";
+import { segmentSlide } from "./segment-slide.js";
+import type { SlideObjectReport } from "./segment-slide.js";
+
+/** `crop`: the image is one sample at the training resolution; `slide`: a whole metaphase. */
+export type SegmentMode = "crop" | "slide";
+export const SEGMENT_MODES: readonly (SegmentMode | "auto")[] = ["auto", "crop", "slide"];
+
+/** `auto` takes images up to this many pixels on both sides as crops, larger ones as slides. */
+export const CROP_MODE_MAX_SIDE = 256;
+
+export interface SegmentOptions extends CropOptions, DecodeOptions {
+  /** Default `auto`. */
+  mode?: SegmentMode | "auto";
+}
+
+export interface SegmentReport {
+  /** The name the image was given by (file path or object key). */
+  image: string;
+  width: number;
+  height: number;
+  /** How the values were brought to 8 bits. */
+  scaling: BitDepthScaling;
+  /** True when a colour image was reduced to its luminance. */
+  luminance: boolean;
+  sha256: string;
+  mode: SegmentMode;
+  tta: boolean;
+  model: OnnxModel["description"];
+  /** Pixels per predicted class over the whole image. */
+  pixels: Record<ClassName, number>;
+  /** Any pixel labelled overlap (crop mode), or any object overlapping (slide mode). */
+  overlapFound: boolean;
+  /** Slide mode: every object the finder saw, segmented or not. */
+  objects?: SlideObjectReport[];
+  /** Milliseconds per stage; `find` only in slide mode. */
+  timings: { decode: number; find?: number; inference: number; encode: number };
+}
+
+export interface SegmentOutputs {
+  /** 8-bit grey PNG, values 0–3. */
+  labelsPng: Buffer;
+  /** RGB PNG, the input with the classes tinted. */
+  overlayPng: Buffer;
+  report: SegmentReport;
+}
+
+/** Throws a UserError with a one-line reason for input that is not a usable image. */
+export async function segmentImage(
+  model: OnnxModel,
+  bytes: Uint8Array,
+  name: string,
+  options: SegmentOptions = {},
+): Promise<SegmentOutputs> {
+  const clock = stopwatch();
+  const decoded = await decodeGreyImage(bytes, name, options);
+  const { image } = decoded;
+  const decode = clock();
+  const mode = chooseMode(options.mode ?? "auto", image.width, image.height);
+  let labels: Uint8Array;
+  let slide: Awaited<ReturnType<typeof segmentSlide>> | undefined;
+  if (mode === "slide") {
+    slide = await segmentSlide(model, image, options);
+    labels = slide.labels;
+  } else {
+    [labels] = await segmentCrops(model, [image], options);
+  }
+  const inference = clock() - (slide?.findMs ?? 0);
+  const [labelsPng, overlayPng] = await Promise.all([
+    encodeLabelMap(labels, image.width, image.height),
+    encodeOverlay(image, labels),
+  ]);
+  const encode = clock();
+  const pixels = countClasses(labels);
+  return {
+    labelsPng,
+    overlayPng,
+    report: {
+      image: name,
+      width: image.width,
+      height: image.height,
+      scaling: decoded.scaling,
+      luminance: decoded.luminance,
+      sha256: decoded.sha256,
+      mode,
+      tta: options.tta ?? false,
+      model: model.description,
+      pixels,
+      overlapFound: slide ? slide.objects.some((o) => o.overlapping) : pixels.overlap > 0,
+      objects: slide?.objects,
+      timings: { decode, find: slide?.findMs, inference, encode },
+    },
+  };
+}
+
+function chooseMode(mode: SegmentMode | "auto", width: number, height: number): SegmentMode {
+  if (mode !== "auto") return mode;
+  return width <= CROP_MODE_MAX_SIDE && height <= CROP_MODE_MAX_SIDE ? "crop" : "slide";
+}
+
+function countClasses(labels: Uint8Array): Record<ClassName, number> {
+  const counts = new Array<number>(CLASS_NAMES.length).fill(0);
+  for (const label of labels) counts[label]++;
+  return Object.fromEntries(CLASS_NAMES.map((name, c) => [name, counts[c]])) as Record<
+    ClassName,
+    number
+  >;
+}
+
+/** Each call returns the milliseconds since the previous one. */
+function stopwatch(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const elapsed = now - last;
+    last = now;
+    return elapsed;
+  };
+}
