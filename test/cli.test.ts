@@ -1,11 +1,11 @@
 import { execFile, spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DAPI_CROP, temporaryFolder } from "./helpers.js";
+import { DAPI_CROP, LITE_MODEL, REPLICA_SAMPLE, temporaryFolder } from "./helpers.js";
 
 const BIN = fileURLToPath(new URL("../bin/chromoseg.js", import.meta.url));
 const folder = temporaryFolder();
@@ -41,14 +41,43 @@ describe("chromoseg command line", () => {
       "inspect",
       "train",
       "evaluate",
+      "export",
+      "segment",
       "bench generate",
       "bench train",
+      "bench kernels",
+      "bench infer",
     ]) {
       const { code, stdout } = await chromoseg(...command.split(" "), "--help");
       expect(code).toBe(0);
       expect(stdout).toMatch(/^Usage: chromoseg /);
       expect(stdout).toContain("Examples:\n  $ chromoseg ");
     }
+  });
+
+  it("segments a folder, goes on past bad files, lists each failure and exits with 1", async () => {
+    const inputs = join(folder, "uploads");
+    const out = join(folder, "segmented");
+    mkdirSync(join(inputs, "day 1"), { recursive: true });
+    copyFileSync(REPLICA_SAMPLE, join(inputs, "day 1", "pair.PNG"));
+    writeFileSync(join(inputs, "empty.png"), "");
+    writeFileSync(join(inputs, "notes.txt"), "not an image, and not picked from a folder");
+    const { code, stdout, stderr } = await chromoseg(
+      "segment",
+      inputs,
+      "--model",
+      LITE_MODEL,
+      "--out",
+      out,
+    );
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/pair\.PNG\s+93 × 94\s+crop/);
+    expect(stdout).toContain("1 of 2 images segmented");
+    expect(stderr).toContain(`1 failed:\n  ${join(inputs, "empty.png")}: empty file (0 bytes)`);
+    const report = JSON.parse(readFileSync(join(out, "day 1", "pair.PNG", "report.json"), "utf8"));
+    expect(report).toMatchObject({ mode: "crop", width: 93, height: 94 });
+    expect(existsSync(join(out, "day 1", "pair.PNG", "overlay.png"))).toBe(true);
+    expect(existsSync(join(out, "empty.png"))).toBe(false);
   });
 
   it("reports a bad input file in one line naming it, with exit code 1", async () => {

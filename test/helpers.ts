@@ -9,6 +9,9 @@ import { seededRandom } from "../src/random.js";
 export const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 export const DAPI_CROP = join(FIXTURES, "dapi-jpp21-m3-crop.tif");
 export const CROSSING_CROP = join(FIXTURES, "jpp21-m1-crossing-crop.tif");
+/** A 94 × 93 sample of the replica dataset's kaggle test split, and its labels (0–3). */
+export const REPLICA_SAMPLE = join(FIXTURES, "replica-sample.png");
+export const REPLICA_SAMPLE_LABELS = join(FIXTURES, "replica-sample-labels.png");
 
 /** A temporary folder removed after the test file. */
 export function temporaryFolder(): string {
@@ -37,3 +40,6 @@ export function randomizeBatchNorms(model: tf.LayersModel, seed: number): void {
     );
   }
 }
+
+/** A SegNet lite exported by chromoseg export (see fixtures/README.md). */
+export const LITE_MODEL = join(FIXTURES, "segnet-lite.onnx");

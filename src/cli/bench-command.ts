@@ -7,6 +7,7 @@ import { generateDataset } from "../generate/generate.js";
 import type { GenerateStage } from "../generate/generate.js";
 import { megabytes, table } from "./format.js";
 import { examples, integer } from "./options.js";
+import { benchInferCommand } from "./bench-infer-command.js";
 import { benchKernelsCommand } from "./bench-kernels-command.js";
 import { benchTrainCommand } from "./bench-train-command.js";
 import { SAMPLE_METAPHASE } from "../sample-images.js";
@@ -19,7 +20,8 @@ export function benchCommand(): Command {
     )
     .addCommand(benchGenerateCommand())
     .addCommand(benchTrainCommand())
-    .addCommand(benchKernelsCommand());
+    .addCommand(benchKernelsCommand())
+    .addCommand(benchInferCommand());
 }
 
 interface BenchGenerateFlags {

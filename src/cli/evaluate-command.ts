@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
 import { Command, Option } from "commander";
+import * as ort from "onnxruntime-node";
 import { CLASS_NAMES } from "../classes.js";
 import { loadDataset } from "../data/hdf5.js";
 import { LABEL_POLICIES } from "../data/label-policy.js";
@@ -8,7 +10,10 @@ import type { LabelPolicy } from "../data/label-policy.js";
 import { SPLIT_KINDS, splitDataset } from "../data/splits.js";
 import type { SplitKind } from "../data/splits.js";
 import { evaluateSamples, renderWorstSamples } from "../evaluate/evaluate.js";
-import type { Evaluation } from "../evaluate/evaluate.js";
+import type { Evaluation, LabelPredictor } from "../evaluate/evaluate.js";
+import { UserError } from "../errors.js";
+import { OnnxModel } from "../infer/onnx-model.js";
+import { onnxPredictor } from "../infer/predict-samples.js";
 import { BACKEND_CHOICES, selectBackend } from "../model/backend.js";
 import type { BackendChoice } from "../model/backend.js";
 import { modelDivisor, predictSamples } from "../model/predict.js";
@@ -28,6 +33,7 @@ interface EvaluateFlags {
   json?: boolean;
   batchSize: number;
   backend: BackendChoice;
+  tta?: boolean;
 }
 
 export function evaluateCommand(): Command {
@@ -41,8 +47,8 @@ export function evaluateCommand(): Command {
         "prediction and wrong pixels (red).",
     )
     .requiredOption(
-      "-m, --model <dir>",
-      "a trained model: the folder of chromoseg train, or its model.json",
+      "-m, --model <path>",
+      "a trained model: the folder of chromoseg train, its model.json, or an ONNX file of chromoseg export",
     )
     .requiredOption("-d, --data <file.h5>", "dataset (Kaggle layout)")
     .option("-k, --key <name>", "dataset key")
@@ -65,17 +71,18 @@ export function evaluateCommand(): Command {
         .choices(BACKEND_CHOICES)
         .default("auto"),
     )
+    .option("--tta", "test-time augmentation (ONNX models): average the 8 flips and rotations")
     .addHelpText(
       "after",
       examples(
         "chromoseg evaluate --model runs/lite --data data/replica.h5 --split kaggle",
         "chromoseg evaluate --model runs/lite --data data/replica.h5 --split grouped --json",
+        "chromoseg evaluate --model runs/lite/model.onnx --data data/replica.h5 --split kaggle --tta",
       ),
     )
     .action(async (flags: EvaluateFlags) => {
-      const backend = await selectBackend(flags.backend);
-      if (!flags.json) console.log(backend.summary);
-      const model = await loadModel(flags.model);
+      const { predict, summary, release } = await loadPredictor(flags);
+      if (!flags.json) console.log(summary);
       const progress = flags.json ? undefined : createProgress();
       const dataset = await loadDataset(flags.data, {
         key: flags.key,
@@ -84,32 +91,23 @@ export function evaluateCommand(): Command {
       });
       const samples = dataset.samples;
       const split = splitDataset(flags.split, samples.count, samples.pairIds, { seed: flags.seed });
-      const divisor = modelDivisor(model);
-      const result = await evaluateSamples(
-        samples,
-        split.test,
-        async (set, indices, onProgress) =>
-          (
-            await predictSamples(model, set, indices, {
-              divisor,
-              batchSize: flags.batchSize,
-              onProgress,
-            })
-          ).labels,
-        { onProgress: (done, total) => progress?.update("evaluate", done, total) },
-      );
+      const result = await evaluateSamples(samples, split.test, predict, {
+        onProgress: (done, total) => progress?.update("evaluate", done, total),
+      });
+      await release();
       progress?.stop();
-      const out =
-        flags.out ?? (flags.model.endsWith(".json") ? join(flags.model, "..") : flags.model);
+      const out = flags.out ?? (isFolderPath(flags.model) ? flags.model : dirname(flags.model));
       await mkdir(out, { recursive: true });
       const evaluation = {
         model: flags.model,
         data: flags.data,
         split: flags.split,
+        tta: flags.tta ?? false,
         ...result.evaluation,
       };
-      const jsonFile = join(out, `evaluation-${flags.split}.json`);
-      const pngFile = join(out, `worst-${flags.split}.png`);
+      const name = `${flags.split}${flags.tta ? "-tta" : ""}`;
+      const jsonFile = join(out, `evaluation-${name}.json`);
+      const pngFile = join(out, `worst-${name}.png`);
       await writeFile(jsonFile, JSON.stringify(evaluation, null, 2));
       await writeFile(pngFile, await renderWorstSamples(samples, split.test, result));
       if (flags.json) {
@@ -119,6 +117,47 @@ export function evaluateCommand(): Command {
       printEvaluation(result.evaluation, `${flags.split} split: ${split.test.length} test samples`);
       console.log(`\nwrote ${jsonFile} and ${pngFile}`);
     });
+}
+
+interface Predictor {
+  predict: LabelPredictor;
+  /** What runs the model, in one line. */
+  summary: string;
+  release: () => Promise<void>;
+}
+
+/** An ONNX file runs in onnxruntime; anything else is a tfjs model. */
+async function loadPredictor(flags: EvaluateFlags): Promise<Predictor> {
+  if (flags.model.endsWith(".onnx")) {
+    const model = await OnnxModel.load(flags.model);
+    return {
+      predict: onnxPredictor(model, { tta: flags.tta, batchSize: flags.batchSize }),
+      summary: `onnxruntime-node ${ort.env.versions.common}, ${availableParallelism()} threads${flags.tta ? ", test-time augmentation" : ""}`,
+      release: () => model.release(),
+    };
+  }
+  if (flags.tta) throw new UserError("--tta needs an ONNX model (chromoseg export)");
+  const backend = await selectBackend(flags.backend);
+  const model = await loadModel(flags.model);
+  const divisor = modelDivisor(model);
+  return {
+    predict: async (set, indices, onProgress) =>
+      (
+        await predictSamples(model, set, indices, {
+          divisor,
+          batchSize: flags.batchSize,
+          onProgress,
+        })
+      ).labels,
+    summary: backend.summary,
+    release: async () => {
+      model.dispose();
+    },
+  };
+}
+
+function isFolderPath(path: string): boolean {
+  return !/\.(json|onnx)$/.test(path);
 }
 
 export function printEvaluation(e: Evaluation, title: string): void {

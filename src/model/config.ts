@@ -2,6 +2,7 @@
  * SegNet configurations: encoder blocks of (conv 3×3 → batch norm → ReLU) × n, each followed by
  * 2 × 2 max pooling and dropout, mirrored by a decoder that upsamples back to the input size.
  */
+import { NUM_CLASSES } from "../classes.js";
 import { UserError } from "../errors.js";
 
 /** How the decoder doubles the resolution. */
@@ -53,6 +54,30 @@ export const SEGNET_PRESETS: Record<PresetName, SegNetConfig> = {
 /** Height and width of an input must be multiples of this: 2 ^ (number of poolings). */
 export function sizeDivisor(config: SegNetConfig): number {
   return 2 ** config.filters.length;
+}
+
+/**
+ * Multiply-adds of one forward pass over a `height` × `width` input (multiples of
+ * `sizeDivisor`): the convolutions, which are nearly all of the work. Mirrors buildSegNet.
+ */
+export function segnetMultiplyAdds(config: SegNetConfig, height: number, width: number): number {
+  const depth = config.filters.length;
+  const pixelsAt = (block: number) => (height / 2 ** block) * (width / 2 ** block);
+  let channels = 1;
+  let total = 0;
+  const conv3x3 = (block: number, filters: number) => {
+    total += pixelsAt(block) * 9 * channels * filters;
+    channels = filters;
+  };
+  for (let b = 0; b < depth; b++)
+    for (let c = 0; c < config.convs[b]; c++) conv3x3(b, config.filters[b]);
+  for (let b = depth - 1; b >= 0; b--) {
+    for (let c = 0; c < config.convs[b]; c++) {
+      const last = c === config.convs[b] - 1 && b > 0;
+      conv3x3(b, last ? config.filters[b - 1] : config.filters[b]);
+    }
+  }
+  return total + pixelsAt(0) * channels * NUM_CLASSES;
 }
 
 /** Throws a one-line reason when a configuration cannot build a model. */

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { allocateSamples } from "../../src/data/samples.js";
 import { selectBackend } from "../../src/model/backend.js";
 import { cropPlanes, padPlanes, padUp } from "../../src/model/input.js";
+import { PRESET_NAMES, SEGNET_PRESETS, segnetMultiplyAdds } from "../../src/model/config.js";
 import { buildSegNet } from "../../src/model/segnet.js";
 import { loadModel, saveModel } from "../../src/model/storage.js";
 import { SWITCH_TOLERANCE, maxUnpool } from "../../src/model/unpool.js";
@@ -103,5 +104,23 @@ describe("padding", () => {
     const batch = assembleBatch(set, [0], 4, 4);
     expect(Array.from(batch.labels)).toEqual([2, 1, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0]);
     expect(batch.input.slice(0, 2)).toEqual(Float32Array.from([1, 0.2]));
+  });
+});
+
+describe("multiply-adds", () => {
+  it("equal each convolution's weights times the pixels at its block's resolution", () => {
+    for (const preset of PRESET_NAMES) {
+      const config = SEGNET_PRESETS[preset];
+      const model = buildSegNet(config);
+      const [height, width] = [96, 64];
+      const expected = model.layers
+        .filter((l) => l.getClassName() === "Conv2D")
+        .reduce((sum, l) => {
+          const block = Number(/^(?:en|de)coder(\d)/.exec(l.name)?.[1] ?? 0);
+          return sum + l.getWeights()[0].size * (height / 2 ** block) * (width / 2 ** block);
+        }, 0);
+      expect(segnetMultiplyAdds(config, height, width)).toBe(expected);
+      model.dispose();
+    }
   });
 });

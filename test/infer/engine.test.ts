@@ -1,0 +1,179 @@
+import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import sharp from "sharp";
+import { beforeAll, describe, expect, it } from "vitest";
+import { exportToOnnx } from "../../src/export/export.js";
+import { onnx, readMetadataProps } from "../../src/export/onnx-graph.js";
+import { findChromosomes } from "../../src/generate/find-chromosomes.js";
+import { rotate } from "../../src/generate/pose.js";
+import { readGreyImage } from "../../src/image/grey-image.js";
+import type { GreyImage } from "../../src/image/grey-image.js";
+import { OnnxModel } from "../../src/infer/onnx-model.js";
+import { segmentCrops } from "../../src/infer/segment-crops.js";
+import { segmentImage } from "../../src/infer/segment-image.js";
+import { segmentSlide } from "../../src/infer/segment-slide.js";
+import { selectBackend } from "../../src/model/backend.js";
+import {
+  DAPI_CROP,
+  LITE_MODEL,
+  REPLICA_SAMPLE,
+  REPLICA_SAMPLE_LABELS,
+  temporaryFolder,
+} from "../helpers.js";
+
+const folder = temporaryFolder();
+let model: OnnxModel;
+let dapi: GreyImage;
+
+beforeAll(async () => {
+  model = await OnnxModel.load(LITE_MODEL, { threads: 1 });
+  dapi = (await readGreyImage(DAPI_CROP)).image;
+});
+
+describe("crop mode", () => {
+  it("gives the same label counts on a known crop (a replica sample of the test split)", async () => {
+    const { labelsPng, report } = await segmentImage(
+      model,
+      readFileSync(REPLICA_SAMPLE),
+      "replica-sample.png",
+    );
+    expect(report.mode).toBe("crop");
+    expect([report.width, report.height]).toEqual([93, 94]);
+    expect(report.pixels).toMatchInlineSnapshot(`
+      {
+        "background": 8107,
+        "chromosomeA": 1,
+        "chromosomeB": 244,
+        "overlap": 390,
+      }
+    `);
+    expect(report.overlapFound).toBe(true);
+    const predicted = await sharp(labelsPng).raw().toBuffer();
+    const truth = await sharp(REPLICA_SAMPLE_LABELS).raw().toBuffer();
+    const agreeing = predicted.filter((label, i) => label === truth[i]).length;
+    expect(agreeing / truth.length).toBeGreaterThan(0.95);
+  });
+
+  it("takes the luminance of a colour image and says so", async () => {
+    const rgb = await sharp(await pngOf(dapi))
+      .toColourspace("srgb")
+      .png()
+      .toBuffer();
+    const { report } = await segmentImage(model, rgb, "colour.png", { mode: "crop" });
+    expect(report.luminance).toBe(true);
+  });
+});
+
+describe("test-time augmentation", () => {
+  it("maps each view back to its pixels: with a per-pixel model, TTA equals the plain labels", async () => {
+    await selectBackend("wasm");
+    const input = tf.input({ shape: [null, null, 1] });
+    const logits = tf.layers.conv2d({ filters: 4, kernelSize: 1 }).apply(input);
+    const softmax = tf.layers.activation({ activation: "softmax" }).apply(logits);
+    const pointwise = tf.model({ inputs: input, outputs: softmax as tf.SymbolicTensor });
+    pointwise.layers[1].setWeights([
+      tf.tensor4d([8, -3, 2, -6], [1, 1, 1, 4]),
+      tf.tensor1d([-1, 0.5, -0.2, 2]),
+    ]);
+    const { bytes } = await exportToOnnx({ model: pointwise, report: null, parityImage: dapi });
+    const perPixel = await OnnxModel.fromBytes(bytes, "pointwise.onnx", { threads: 1 });
+    const [plain] = await segmentCrops(perPixel, [dapi]);
+    const [augmented] = await segmentCrops(perPixel, [dapi], { tta: true });
+    expect(new Set(plain).size).toBeGreaterThan(1);
+    expect(augmented).toEqual(plain);
+  });
+});
+
+describe("slide mode", () => {
+  it("finds the objects of a real slide and marks a synthetic overlap placed into it", async () => {
+    const plain = await segmentSlide(model, dapi);
+    const segmented = plain.objects.filter((o) => o.segmented);
+    expect(segmented.length).toBe(13);
+    expect(segmented.filter((o) => o.overlapping)).toEqual([]);
+
+    // lay one chromosome, turned by 90°, across another, adding grey as overlaps do
+    const found = findChromosomes(dapi);
+    const [target, other] = found.objects.filter((o) => o.kind === "accepted");
+    const cut = found.cutOuts[found.objects.indexOf(other)];
+    const turned = rotate(cut, 90);
+    const crossed = { ...dapi, data: dapi.data.slice() };
+    const left = Math.round((target.box.x0 + target.box.x1 - turned.width) / 2);
+    const top = Math.round((target.box.y0 + target.box.y1 - turned.height) / 2);
+    for (let y = 0; y < turned.height; y++) {
+      for (let x = 0; x < turned.width; x++) {
+        if (!turned.mask[y * turned.width + x]) continue;
+        const to = (top + y) * dapi.width + left + x;
+        crossed.data[to] = Math.min(255, crossed.data[to] + turned.grey[y * turned.width + x]);
+      }
+    }
+    const result = await segmentSlide(model, crossed);
+    const centre = { x: left + turned.width / 2, y: top + turned.height / 2 };
+    const hit = result.objects.find(
+      ({ box }) =>
+        box.x0 <= centre.x && centre.x < box.x1 && box.y0 <= centre.y && centre.y < box.y1,
+    )!;
+    expect(hit.segmented).toBe(true);
+    expect(hit.overlapping).toBe(true);
+    expect(hit.pixels!.overlap).toBeGreaterThan(0);
+  });
+});
+
+describe("bad input", () => {
+  const cases: [string, () => Promise<Uint8Array>, RegExp][] = [
+    ["a zero-byte file", async () => new Uint8Array(0), /empty file \(0 bytes\)/],
+    [
+      "a text file named .png",
+      async () => Buffer.from("hello, not an image\n"),
+      /not a readable image/,
+    ],
+    ["a truncated PNG", async () => (await pngOf(dapi)).subarray(0, 2000), /not a readable image/],
+    [
+      "an unsupported format (BMP)",
+      async () => Buffer.from("424d3a0000000000000036000000280000000100000001000000010018", "hex"),
+      /not a readable image/,
+    ],
+  ];
+  for (const [what, bytes, reason] of cases) {
+    it(`refuses ${what} with a one-line reason`, async () => {
+      const error = await segmentImage(model, await bytes(), "upload.png").catch((e: Error) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).name).toBe("UserError");
+      expect((error as Error).message).toMatch(reason);
+      expect((error as Error).message).not.toContain("\n");
+    });
+  }
+
+  it("refuses an image over the pixel limit before decoding it", async () => {
+    await expect(
+      segmentImage(model, await pngOf(dapi), "big.png", { maxPixels: 100_000 }),
+    ).rejects.toThrow(/380 × 330 is 0\.1 megapixels, over the limit of 0\.1/);
+  });
+
+  it("refuses a missing, a corrupt and an incompatible model", async () => {
+    await expect(OnnxModel.load(join(folder, "missing.onnx"))).rejects.toThrow(
+      /missing\.onnx: cannot read \(ENOENT\)/,
+    );
+    const corrupt = join(folder, "corrupt.onnx");
+    await writeFile(corrupt, Buffer.from("this is not a protobuf at all"));
+    await expect(OnnxModel.load(corrupt)).rejects.toThrow(/not a chromoseg ONNX model/);
+
+    const proto = onnx.ModelProto.decode(readFileSync(LITE_MODEL));
+    for (const prop of proto.metadataProps) {
+      if (prop.key === "chromoseg.classes")
+        prop.value = JSON.stringify({ names: ["background", "chromosome"], palette: [] });
+    }
+    const incompatible = onnx.ModelProto.encode(proto).finish();
+    expect(readMetadataProps(incompatible)["chromoseg.classes"]).toContain("chromosome");
+    await expect(OnnxModel.fromBytes(incompatible, "other.onnx")).rejects.toThrow(
+      /other\.onnx: not a chromoseg ONNX model \(incompatible classes \[background, chromosome\]/,
+    );
+  });
+});
+
+async function pngOf(image: GreyImage): Promise<Buffer> {
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
+    .png()
+    .toBuffer();
+}
