@@ -40,8 +40,12 @@ export interface SlideObject {
   solidity: number;
   /** 4π area / perimeter², 1 for a disc. */
   circularity: number;
-  /** Skeleton endpoints after pruning short spurs: 2 for a rod, 3 or more for a branching cluster. */
-  endpoints: number;
+  /**
+   * Skeleton endpoints after pruning short spurs: 2 for a rod, 3 or more for a branching cluster.
+   * null where position or area alone decided the kind (border, debris, nucleus, a cluster by
+   * area): thinning a nucleus is the slowest step of the finder, and nothing needs it.
+   */
+  endpoints: number | null;
 }
 
 /** A single chromosome cut out of its slide: background-corrected grey inside its mask, 0 outside. */
@@ -154,16 +158,20 @@ function segment(
   const medianArea = median(interior.map((c) => c.area)) || 1;
   const spur = Math.max(3, Math.round(0.25 * Math.sqrt(medianArea)));
   const objects = crops.map((crop) => {
-    const object = measure(crop, corrected, width, spur);
-    object.kind = classify(object, medianArea, touchesBorder(crop.box, width, height), options);
+    const object = measure(crop, corrected, width);
+    const onBorder = touchesBorder(crop.box, width, height);
+    object.kind = classify(object, crop, medianArea, spur, onBorder, options);
     return object;
   });
   return { objects, crops, labels, medianArea, threshold };
 }
 
+/** Sets `o.endpoints` when the shape test needs them. */
 function classify(
   o: SlideObject,
+  crop: ComponentCrop,
   medianArea: number,
+  spur: number,
   onBorder: boolean,
   options: FindOptions,
 ): ObjectKind {
@@ -171,6 +179,7 @@ function classify(
   if (o.area < (options.debrisArea ?? 0.12) * medianArea) return "debris";
   if (o.area > (options.nucleusArea ?? 5) * medianArea && o.solidity >= 0.85) return "nucleus";
   if (o.area > (options.clusterArea ?? 2.5) * medianArea) return "cluster";
+  o.endpoints = skeletonEndpoints(crop, spur);
   if (o.endpoints >= 3 && o.solidity < (options.clusterSolidity ?? 0.75)) return "cluster";
   return "accepted";
 }
@@ -228,12 +237,8 @@ function touchesBorder(box: Box, width: number, height: number): boolean {
   return box.x0 === 0 || box.y0 === 0 || box.x1 === width || box.y1 === height;
 }
 
-function measure(
-  crop: ComponentCrop,
-  corrected: GreyImage,
-  slideWidth: number,
-  spur: number,
-): SlideObject {
+/** Everything but the endpoints, which `classify` measures when it needs them. */
+function measure(crop: ComponentCrop, corrected: GreyImage, slideWidth: number): SlideObject {
   const { box, mask, area } = crop;
   const w = box.x1 - box.x0;
   const h = box.y1 - box.y0;
@@ -242,8 +247,6 @@ function measure(
     for (let x = 0; x < w; x++)
       if (mask[y * w + x]) sum += corrected.data[(box.y0 + y) * slideWidth + box.x0 + x];
   }
-  const skeleton = mask.slice();
-  thin(skeleton, w, h);
   const p = perimeter(mask, w, h);
   return {
     id: crop.id,
@@ -253,8 +256,16 @@ function measure(
     meanGrey: sum / area,
     solidity: area / Math.max(area, convexHullArea(mask, w, h)),
     circularity: (4 * Math.PI * area) / (p * p),
-    endpoints: pruneSpurs(skeleton, w, h, spur),
+    endpoints: null,
   };
+}
+
+function skeletonEndpoints({ box, mask }: ComponentCrop, spur: number): number {
+  const w = box.x1 - box.x0;
+  const h = box.y1 - box.y0;
+  const skeleton = mask.slice();
+  thin(skeleton, w, h);
+  return pruneSpurs(skeleton, w, h, spur);
 }
 
 function cutOut(crop: ComponentCrop, corrected: GreyImage, slideWidth: number): Chromosome {
