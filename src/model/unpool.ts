@@ -12,15 +12,18 @@ import * as tf from "@tensorflow/tfjs";
 
 /**
  * Width of the switches' ramp, in activation units (activations after batch norm and ReLU are of
- * order 1: 99 % below 5 in a trained lite model). Hard switches (x == max) are discontinuous: in
- * flat regions (the padding, an even background) several positions tie, and onnxruntime, whose
- * convolutions sum in another order, breaks some of those ties by a rounding step, which moves
- * the value: exports differed from tfjs by up to 2e-2 in probability. Activations of the two
- * engines differ by up to about 1e-5 (rounding amplified by batch norm); the ramp turns that into
- * at most 1e-5 / τ in a switch. Measured on a trained lite model, max |Δ probability| was 2.3e-4
- * at τ = 0.01 and 7.6e-5 at τ = 0.1, while its test mean IoU moved by 0.3 points at 0.1.
+ * order 1: half below 0.3, 99 % below 5 in a trained lite model).
+ *
+ * Hard switches (x == max) are discontinuous, and the two engines do not compute the same x:
+ * onnxruntime sums its convolutions in another order than tfjs, and batch norm amplifies the
+ * rounding to about 1e-5 on the activations. In flat regions (padding, even background) several
+ * positions tie and each engine breaks the ties its own way; elsewhere near-ties flip. Exports
+ * with hard switches differed from tfjs by up to 2e-2 in probability. A ramp of width τ turns the
+ * 1e-5 into at most 1e-5 / τ in a switch. Measured on a lite model after two epochs, max
+ * |Δ probability| of the export was 1.5e-4 at τ = 0.1, 7.2e-5 at 0.3 and 4.3e-5 at 0.5 (the
+ * limit is 1e-4); τ = 0.5 leaves a margin of two.
  */
-export const SWITCH_TOLERANCE = 0.1;
+export const SWITCH_TOLERANCE = 0.5;
 
 /** Nearest-neighbour doubling: each value repeated 2 × 2. [N, h, w, C] → [N, 2h, 2w, C]. */
 function upsample2(t: tf.Tensor4D): tf.Tensor4D {
