@@ -28,3 +28,11 @@ export const PALETTE: readonly Rgb[] = [
 export function isLabel(value: number): value is Label {
   return value === 0 || value === 1 || value === 2 || value === 3;
 }
+
+/** Values indexed by label (pixel counts, IoUs) → the same values by class name. */
+export function byClass(values: ArrayLike<number>): Record<ClassName, number> {
+  return Object.fromEntries(CLASS_NAMES.map((name, c) => [name, values[c]])) as Record<
+    ClassName,
+    number
+  >;
+}

@@ -2,7 +2,7 @@
  * The segmentation engine's entry: image bytes → label map PNG, overlay PNG and report. The CLI,
  * the Lambda handler and the local pipeline all call this.
  */
-import { CLASS_NAMES } from "../classes.js";
+import { NUM_CLASSES, byClass } from "../classes.js";
 import type { ClassName } from "../classes.js";
 import { decodeGreyImage } from "../image/grey-image.js";
 import type { BitDepthScaling, DecodeOptions } from "../image/grey-image.js";
@@ -110,12 +110,9 @@ function chooseMode(mode: SegmentMode | "auto", width: number, height: number): 
 }
 
 function countClasses(labels: Uint8Array): Record<ClassName, number> {
-  const counts = new Array<number>(CLASS_NAMES.length).fill(0);
+  const counts = new Array<number>(NUM_CLASSES).fill(0);
   for (const label of labels) counts[label]++;
-  return Object.fromEntries(CLASS_NAMES.map((name, c) => [name, counts[c]])) as Record<
-    ClassName,
-    number
-  >;
+  return byClass(counts);
 }
 
 /** Each call returns the milliseconds since the previous one. */

@@ -6,7 +6,7 @@
  * (÷ 2), segmented in crop mode, and its labels scaled back ×2 into its mask.
  */
 import type { ClassName } from "../classes.js";
-import { CLASS_NAMES } from "../classes.js";
+import { NUM_CLASSES, byClass } from "../classes.js";
 import { findChromosomes } from "../generate/find-chromosomes.js";
 import type { ObjectKind } from "../generate/find-chromosomes.js";
 import { decimatePlane } from "../image/decimate.js";
@@ -68,7 +68,7 @@ export async function segmentSlide(
   const labels = new Uint8Array(slide.width * slide.height);
   const reports = new Map<number, SlideObjectReport>();
   chosen.forEach(({ object, cut }, k) => {
-    const counts = new Array<number>(CLASS_NAMES.length).fill(0);
+    const counts = new Array<number>(NUM_CLASSES).fill(0);
     const frameWidth = frames[k].width;
     for (let y = 0; y < cut.height; y++) {
       for (let x = 0; x < cut.width; x++) {
@@ -82,10 +82,7 @@ export async function segmentSlide(
       ...objectSummary(object),
       segmented: true,
       overlapping: counts[3] >= OVERLAP_FRACTION * object.area,
-      pixels: Object.fromEntries(CLASS_NAMES.map((name, c) => [name, counts[c]])) as Record<
-        ClassName,
-        number
-      >,
+      pixels: byClass(counts),
     });
   });
   const objects = found.objects.map(

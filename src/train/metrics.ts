@@ -2,7 +2,7 @@
  * Segmentation metrics from a 4 × 4 confusion matrix, pooled over every pixel counted (the
  * papers' IoU), plus per-image IoU.
  */
-import { CLASS_NAMES, NUM_CLASSES } from "../classes.js";
+import { CLASS_NAMES, NUM_CLASSES, byClass } from "../classes.js";
 import type { ClassName } from "../classes.js";
 
 export type PerClass = Record<ClassName, number>;
@@ -41,9 +41,9 @@ export class Confusion {
       total += truePositive + falseNegative;
     }
     return {
-      iou: perClass(iou),
+      iou: byClass(iou),
       meanIoU: iou.reduce((a, b) => a + b, 0) / NUM_CLASSES,
-      dice: perClass(dice),
+      dice: byClass(dice),
       pixelAccuracy: correct / total,
       confusion: CLASS_NAMES.map((_, t) =>
         Array.from(this.counts.subarray(t * NUM_CLASSES, (t + 1) * NUM_CLASSES)),
@@ -65,10 +65,6 @@ export class Confusion {
       falseNegative: truth - truePositive,
     };
   }
-}
-
-function perClass(values: number[]): PerClass {
-  return Object.fromEntries(CLASS_NAMES.map((name, c) => [name, values[c]])) as PerClass;
 }
 
 /** Mean IoU of one image over the classes present in its truth or prediction. */
