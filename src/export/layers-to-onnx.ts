@@ -9,10 +9,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../errors.js";
 import { SWITCH_TOLERANCE } from "../model/unpool.js";
+import { INPUT_NAME } from "./metadata.js";
 import { OnnxGraph } from "./onnx-graph.js";
-
-export const INPUT_NAME = "grey";
-export const OUTPUT_NAME = "probabilities";
 
 type Layer = tf.layers.Layer;
 

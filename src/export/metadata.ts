@@ -8,6 +8,11 @@ import type { ClassName, Rgb } from "../classes.js";
 import type { SegNetConfig } from "../model/config.js";
 import type { PerClass } from "../train/metrics.js";
 
+/** The graph's input: grey / 255, [batch, height, width, 1]. */
+export const INPUT_NAME = "grey";
+/** The graph's output: class probabilities, [batch, height, width, 4]. */
+export const OUTPUT_NAME = "probabilities";
+
 /** How the network's input is made from an image. */
 export interface InputContract {
   /** The graph's input tensor: [batch, height, width, 1], float32. */

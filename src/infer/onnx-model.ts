@@ -8,9 +8,8 @@ import { basename } from "node:path";
 import * as ort from "onnxruntime-node";
 import { NUM_CLASSES } from "../classes.js";
 import { UserError } from "../errors.js";
-import { parseMetadata } from "../export/metadata.js";
+import { INPUT_NAME, OUTPUT_NAME, parseMetadata } from "../export/metadata.js";
 import type { ModelMetadata } from "../export/metadata.js";
-import { INPUT_NAME, OUTPUT_NAME } from "../export/layers-to-onnx.js";
 import { readMetadataProps } from "../export/onnx-graph.js";
 
 export interface OnnxModelOptions {
