@@ -13,9 +13,10 @@ import { SAMPLE_METAPHASE } from "../sample-images.js";
 import { REPORT_FILE } from "../train/train.js";
 import type { TrainingReport } from "../train/train.js";
 import { megabytes, percent } from "./format.js";
-import { examples } from "./options.js";
+import { examples, positive } from "./options.js";
 
 interface ExportFlags {
+  switchTolerance?: number;
   model: string;
   out?: string;
   parityImage: string;
@@ -44,6 +45,12 @@ export function exportCommand(): Command {
       "a metaphase image at full resolution, for the parity check's real crops",
       SAMPLE_METAPHASE,
     )
+    .option(
+      "--switch-tolerance <τ>",
+      "replace the width of the unpooling switches' ramp (for models trained with hard switches, which " +
+        "onnxruntime cannot reproduce; this changes the model, so evaluate the export)",
+      positive(true),
+    )
     .addOption(
       new Option("--backend <name>", "TensorFlow.js backend of the reference run")
         .choices(BACKEND_CHOICES)
@@ -59,7 +66,12 @@ export function exportCommand(): Command {
       const slide = (await readGreyImage(flags.parityImage)).image;
       const parityImage = decimatePlane(slide.data, slide.width, slide.height);
       const started = performance.now();
-      const { bytes, metadata } = await exportToOnnx({ model, report, parityImage });
+      const { bytes, metadata } = await exportToOnnx({
+        model,
+        report,
+        parityImage,
+        switchTolerance: flags.switchTolerance,
+      });
       const out = flags.out ?? join(folder, "model.onnx");
       await writeFileAtomically(out, bytes);
       const { parity, network, training } = metadata;

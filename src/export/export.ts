@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../errors.js";
 import type { GreyImage } from "../image/grey-image.js";
 import { modelDivisor } from "../model/predict.js";
+import { MaxUnpooling2D, SWITCH_TOLERANCE } from "../model/unpool.js";
 import type { TrainingReport } from "../train/train.js";
 import { VERSION } from "../version.js";
 import { convertLayers } from "./layers-to-onnx.js";
@@ -20,6 +21,12 @@ export interface ExportInput {
   report: TrainingReport | null;
   /** 8-bit grey at the training resolution, for the parity check's real crops. */
   parityImage: GreyImage;
+  /**
+   * Replaces the width of every unpooling layer's switch ramp, in the model and the export alike
+   * (a different network: evaluate the result). For models trained with hard switches.
+   * @default the model's own
+   */
+  switchTolerance?: number;
 }
 
 export interface ExportedModel {
@@ -33,13 +40,16 @@ export async function exportToOnnx({
   model,
   report,
   parityImage,
+  switchTolerance,
 }: ExportInput): Promise<ExportedModel> {
+  const unpools = model.layers.filter((l): l is MaxUnpooling2D => l instanceof MaxUnpooling2D);
+  if (switchTolerance !== undefined) for (const layer of unpools) layer.tolerance = switchTolerance;
   const graph = new OnnxGraph([INPUT_NAME, OUTPUT_NAME]);
   const nchw = convertLayers(model, graph);
   graph.node("Transpose", [nchw], OUTPUT_NAME, { perm: [0, 2, 3, 1] }, { exact: true });
   const divisor = modelDivisor(model);
   const encode = (parity: ParityFigures) => {
-    const metadata = describe(model, report, divisor, parity);
+    const metadata = describe(model, report, divisor, unpools, parity);
     const bytes = graph.encode({
       name: model.name,
       input: { name: INPUT_NAME, shape: ["batch", "height", "width", 1] },
@@ -61,9 +71,13 @@ export async function exportToOnnx({
   });
   const parity = await checkParity(model, unchecked.bytes, parityImage, divisor);
   if (!parityPasses(parity)) {
+    const hard = unpools.some((l) => l.tolerance === 0);
     throw new UserError(
       `parity check failed: max |Δ probability| ${parity.maxAbsDifference.toExponential(2)} (limit ${MAX_ABS_DIFFERENCE}), ` +
-        `argmax agreement ${(100 * parity.argmaxAgreement).toFixed(4)} % (limit ${100 * MIN_ARGMAX_AGREEMENT} %); nothing written`,
+        `argmax agreement ${(100 * parity.argmaxAgreement).toFixed(4)} % (limit ${100 * MIN_ARGMAX_AGREEMENT} %); nothing written` +
+        (hard
+          ? `. The model unpools with hard switches, whose ties onnxruntime breaks differently: retrain, or export with --switch-tolerance ${SWITCH_TOLERANCE} (changes the model; evaluate the export)`
+          : ""),
     );
   }
   return encode(parity);
@@ -73,6 +87,7 @@ function describe(
   model: tf.LayersModel,
   report: TrainingReport | null,
   divisor: number,
+  unpools: MaxUnpooling2D[],
   parity: ParityFigures,
 ): ModelMetadata {
   const best = report?.history.find((r) => r.epoch === report.bestEpoch);
@@ -89,6 +104,7 @@ function describe(
       preset: report?.config.preset ?? null,
       config: report?.config.model ?? null,
       parameters: model.countParams(),
+      switchTolerance: unpools[0]?.tolerance ?? null,
     },
     training: report && {
       data: { file: report.data.file, sha256: report.data.sha256, samples: report.data.count },

@@ -8,9 +8,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../errors.js";
-import { SWITCH_TOLERANCE } from "../model/unpool.js";
+import type { MaxUnpooling2D } from "../model/unpool.js";
 import { INPUT_NAME } from "./metadata.js";
-import { OnnxGraph } from "./onnx-graph.js";
+import { OnnxGraph, onnx } from "./onnx-graph.js";
+
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
 
 type Layer = tf.layers.Layer;
 
@@ -57,7 +59,7 @@ function convertLayer(graph: OnnxGraph, layer: Layer, inputs: string[]): string 
       if (config.interpolation !== "nearest") throw unsupported(layer, "bilinear upsampling");
       return nearestUpsample(graph, inputs[0], name, config.size as number[]);
     case "MaxUnpooling2D":
-      return maxUnpool(graph, inputs[0], inputs[1], name);
+      return maxUnpool(graph, inputs[0], inputs[1], name, (layer as MaxUnpooling2D).tolerance);
     default:
       throw unsupported(layer);
   }
@@ -200,23 +202,36 @@ function nearestUpsample(graph: OnnxGraph, input: string, name: string, size: nu
 }
 
 /**
- * SegNet's unpooling (see model/unpool.ts): switches = relu(1 − (upsample(maxpool(x)) − x) / τ),
- * out = upsample(y) × switches, with x the encoder's activation and y the decoder's.
+ * SegNet's unpooling (see model/unpool.ts), out = upsample(y) × switches, with x the encoder's
+ * activation and y the decoder's; switches = relu(1 − (upsample(maxpool(x)) − x) / τ), or for
+ * τ = 0 (hard switches) x == upsample(maxpool(x)).
  */
-function maxUnpool(graph: OnnxGraph, decoded: string, encoded: string, name: string): string {
+function maxUnpool(
+  graph: OnnxGraph,
+  decoded: string,
+  encoded: string,
+  name: string,
+  tolerance: number,
+): string {
   const pooled = graph.node("MaxPool", [encoded], `${name}_maxima`, {
     kernel_shape: [2, 2],
     strides: [2, 2],
   });
   const spread = nearestUpsample(graph, pooled, `${name}_spread`, [2, 2]);
-  const belowMax = graph.node("Sub", [spread, encoded], `${name}_below_max`);
-  const scaled = graph.node(
-    "Mul",
-    [belowMax, graph.floats(`${name}_inverse_tolerance`, [], [1 / SWITCH_TOLERANCE])],
-    `${name}_scaled`,
-  );
-  const ramp = graph.node("Sub", [graph.floats(`${name}_one`, [], [1]), scaled], `${name}_ramp`);
-  const switches = graph.node("Relu", [ramp], `${name}_switches`);
+  let switches: string;
+  if (tolerance === 0) {
+    const isMax = graph.node("Equal", [encoded, spread], `${name}_is_max`);
+    switches = graph.node("Cast", [isMax], `${name}_switches`, { to: FLOAT });
+  } else {
+    const belowMax = graph.node("Sub", [spread, encoded], `${name}_below_max`);
+    const scaled = graph.node(
+      "Mul",
+      [belowMax, graph.floats(`${name}_inverse_tolerance`, [], [1 / tolerance])],
+      `${name}_scaled`,
+    );
+    const ramp = graph.node("Sub", [graph.floats(`${name}_one`, [], [1]), scaled], `${name}_ramp`);
+    switches = graph.node("Relu", [ramp], `${name}_switches`);
+  }
   const upsampled = nearestUpsample(graph, decoded, `${name}_upsampled`, [2, 2]);
   return graph.node("Mul", [upsampled, switches], name);
 }

@@ -42,7 +42,13 @@ export interface ModelMetadata {
   classes: { names: readonly ClassName[]; palette: readonly Rgb[] };
   input: InputContract;
   /** The preset and configuration from the training report (null without one). */
-  network: { preset: string | null; config: SegNetConfig | null; parameters: number };
+  network: {
+    preset: string | null;
+    config: SegNetConfig | null;
+    parameters: number;
+    /** The unpooling switches' ramp width (0: hard), null without `indices` unpooling. */
+    switchTolerance: number | null;
+  };
   /** From the training report; null when the model came without one. */
   training: {
     data: { file: string; sha256: string; samples: number };

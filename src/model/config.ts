@@ -27,6 +27,12 @@ export interface SegNetConfig {
    * still weighs momentum^n: lower it for runs of a few hundred steps.
    */
   batchNormMomentum?: number;
+  /**
+   * `indices` only: width of the pooling switches' ramp (see model/unpool.ts); 0 for hard
+   * switches, which an ONNX export cannot reproduce within 1e-4.
+   * @default SWITCH_TOLERANCE (0.5)
+   */
+  switchTolerance?: number;
 }
 
 export type PresetName = "seed" | "lite";

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { NUM_CLASSES } from "../classes.js";
 import { validateConfig } from "./config.js";
 import type { SegNetConfig } from "./config.js";
-import { MaxUnpooling2D } from "./unpool.js";
+import { MaxUnpooling2D, SWITCH_TOLERANCE } from "./unpool.js";
 
 type Symbolic = tf.SymbolicTensor;
 
@@ -29,7 +29,13 @@ export function buildSegNet(config: SegNetConfig): tf.LayersModel {
   for (let b = depth - 1; b >= 0; b--) {
     t =
       config.upsampling === "indices"
-        ? apply(new MaxUnpooling2D({ name: `decoder${b}_unpool` }), [t, beforePooling[b]])
+        ? apply(
+            new MaxUnpooling2D({
+              name: `decoder${b}_unpool`,
+              tolerance: config.switchTolerance ?? SWITCH_TOLERANCE,
+            }),
+            [t, beforePooling[b]],
+          )
         : apply(tf.layers.upSampling2d({ size: [2, 2], name: `decoder${b}_upsample` }), t);
     // The last convolution of a decoder block narrows to the width of the block above it, so
     // the next unpooling finds the same number of channels as its switches.

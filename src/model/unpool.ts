@@ -1,17 +1,17 @@
 /**
  * True SegNet upsampling: unpool into the positions the encoder's 2 × 2 max pooling chose (its
- * "pooling switches"), zeros elsewhere.
+ * "pooling switches").
  *
  * Written with plain ops so the ONNX export can express it the same way:
  *   switches = relu(1 − (upsample(maxpool(x)) − x) / τ),  out = upsample(y) × switches
  * where x is the encoder's activation before pooling, y the decoder's input at the pooled size
- * and τ = SWITCH_TOLERANCE: the maximum gets weight 1, a value τ or more below it weight 0, one in
- * between (a near tie) a share.
+ * and τ the layer's `tolerance`: the maximum gets weight 1, a value τ or more below it weight 0,
+ * one in between (a near tie) a share. τ = 0 gives hard switches, x == max (ties share).
  */
 import * as tf from "@tensorflow/tfjs";
 
 /**
- * Width of the switches' ramp, in activation units (activations after batch norm and ReLU are of
+ * Default width of the switches' ramp for new models, in activation units (activations after batch norm and ReLU are of
  * order 1: half below 0.3, 99 % below 5 in a trained lite model).
  *
  * Hard switches (x == max) are discontinuous, and the two engines do not compute the same x:
@@ -45,37 +45,67 @@ function spreadMaxima(x: tf.Tensor4D, maxima: tf.Tensor4D): tf.Tensor4D {
   return tf.image.resizeNearestNeighbor(maxima, [x.shape[1], x.shape[2]]);
 }
 
-/** The weight of each position of `x` [N, H, W, C] in its 2 × 2 window: 1 at the maximum, see SWITCH_TOLERANCE. */
-function poolingSwitches(x: tf.Tensor4D): tf.Tensor4D {
+/** The weight of each position of `x` [N, H, W, C] in its 2 × 2 window (see the top of the file). */
+function poolingSwitches(x: tf.Tensor4D, tolerance: number): tf.Tensor4D {
   return tf.tidy(() => {
-    const belowMax = tf.sub(spreadMaxima(x, tf.maxPool(x, 2, 2, "valid")), x);
-    return tf.relu(tf.sub(1, tf.mul(belowMax, 1 / SWITCH_TOLERANCE)));
+    const maxima = tf.maxPool(x, 2, 2, "valid");
+    if (tolerance === 0) return windowMaximaMask(x, maxima);
+    const belowMax = tf.sub(spreadMaxima(x, maxima), x);
+    return tf.relu(tf.sub(1, tf.mul(belowMax, 1 / tolerance)));
   });
 }
 
+type Unpool = (y: tf.Tensor4D, x: tf.Tensor4D) => tf.Tensor4D;
+const unpools = new Map<number, Unpool>();
+
 /**
- * Unpools `y` [N, h, w, C] into the switch positions of `x` [N, 2h, 2w, C]. The switches are
- * treated as constants: the gradient flows to `y` only (through the positions chosen), as in SegNet.
+ * Unpools `y` [N, h, w, C] into the switches of `x` [N, 2h, 2w, C]. The switches are treated as
+ * constants: the gradient flows to `y` only (through the positions chosen), as in SegNet.
  */
-export const maxUnpool = tf.customGrad(((y: tf.Tensor, x: tf.Tensor, save: tf.GradSaveFunc) => {
-  const mask = poolingSwitches(x as tf.Tensor4D);
-  save([mask]);
-  return {
-    value: tf.mul(upsample2(y as tf.Tensor4D), mask),
-    // The adjoint of the 2 × 2 repeat is the 2 × 2 window sum.
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
-      tf.mul(tf.avgPool(tf.mul(dy, saved[0]) as tf.Tensor4D, 2, 2, "valid"), 4),
-      tf.zerosLike(x),
-    ],
-  };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as (
-  y: tf.Tensor4D,
-  x: tf.Tensor4D,
-) => tf.Tensor4D;
+export function maxUnpool(y: tf.Tensor4D, x: tf.Tensor4D, tolerance: number): tf.Tensor4D {
+  let unpool = unpools.get(tolerance);
+  if (!unpool) {
+    unpool = tf.customGrad(((y: tf.Tensor, x: tf.Tensor, save: tf.GradSaveFunc) => {
+      const switches = poolingSwitches(x as tf.Tensor4D, tolerance);
+      save([switches]);
+      return {
+        value: tf.mul(upsample2(y as tf.Tensor4D), switches),
+        // The adjoint of the 2 × 2 repeat is the 2 × 2 window sum.
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+          tf.mul(tf.avgPool(tf.mul(dy, saved[0]) as tf.Tensor4D, 2, 2, "valid"), 4),
+          tf.zerosLike(x),
+        ],
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as Unpool;
+    unpools.set(tolerance, unpool);
+  }
+  return unpool(y, x);
+}
+
+export interface MaxUnpooling2DArgs {
+  name?: string;
+  /**
+   * Width of the switches' ramp; 0 for hard switches. Absent from models saved before the ramp
+   * existed, which were trained with hard switches and so load with 0.
+   * @default 0
+   */
+  tolerance?: number;
+}
 
 /** Keras layer over `maxUnpool`: inputs [decoder tensor, encoder activation before pooling]. */
 export class MaxUnpooling2D extends tf.layers.Layer {
   static readonly className = "MaxUnpooling2D";
+  /** See MaxUnpooling2DArgs; the exporter reads it, `export --switch-tolerance` sets it. */
+  tolerance: number;
+
+  constructor(args: MaxUnpooling2DArgs = {}) {
+    super({ name: args.name });
+    this.tolerance = args.tolerance ?? 0;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), tolerance: this.tolerance };
+  }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const [decoded, encoded] = inputShape as tf.Shape[];
@@ -84,7 +114,7 @@ export class MaxUnpooling2D extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const [decoded, encoded] = inputs as tf.Tensor4D[];
-    return maxUnpool(decoded, encoded);
+    return maxUnpool(decoded, encoded, this.tolerance);
   }
 }
 tf.serialization.registerClass(MaxUnpooling2D);

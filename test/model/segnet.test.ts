@@ -6,7 +6,8 @@ import { cropPlanes, padPlanes, padUp } from "../../src/model/input.js";
 import { PRESET_NAMES, SEGNET_PRESETS, segnetMultiplyAdds } from "../../src/model/config.js";
 import { buildSegNet } from "../../src/model/segnet.js";
 import { loadModel, saveModel } from "../../src/model/storage.js";
-import { SWITCH_TOLERANCE, maxUnpool } from "../../src/model/unpool.js";
+import { MaxUnpooling2D, SWITCH_TOLERANCE, maxUnpool } from "../../src/model/unpool.js";
+import type { MaxUnpooling2DArgs } from "../../src/model/unpool.js";
 import { assembleBatch } from "../../src/train/batches.js";
 import { temporaryFolder } from "../helpers.js";
 
@@ -62,14 +63,14 @@ describe("max unpooling", () => {
   it("puts each value where its window's maximum was, and sends the gradient back through those positions", () => {
     const x = tf.tensor4d([1, 5, 0, 2, 3, 4, 9, 1, 0, 0, 1, 0, 7, 0, 0, 2], [1, 4, 4, 1]);
     const y = tf.tensor4d([10, 20, 30, 40], [1, 2, 2, 1]);
-    expect(Array.from(maxUnpool(y, x).dataSync())).toEqual([
+    expect(Array.from(maxUnpool(y, x, 0).dataSync())).toEqual([
       0, 10, 0, 0, 0, 0, 20, 0, 0, 0, 0, 0, 30, 0, 0, 40,
     ]);
     const dy = tf.tensor4d(
       Array.from({ length: 16 }, (_, i) => i),
       [1, 4, 4, 1],
     );
-    const [gy] = tf.grads((a: tf.Tensor) => tf.sum(tf.mul(maxUnpool(a as tf.Tensor4D, x), dy)))([
+    const [gy] = tf.grads((a: tf.Tensor) => tf.sum(tf.mul(maxUnpool(a as tf.Tensor4D, x, 0), dy)))([
       y,
     ]);
     expect(Array.from(gy.dataSync())).toEqual([1, 6, 12, 15]);
@@ -79,10 +80,20 @@ describe("max unpooling", () => {
     const near = 1 - SWITCH_TOLERANCE / 4;
     const x = tf.tensor4d([1, near, 0.5, 1 - 2 * SWITCH_TOLERANCE], [1, 2, 2, 1]);
     const y = tf.tensor4d([8], [1, 1, 1, 1]);
-    const out = Array.from(maxUnpool(y, x).dataSync());
+    const out = Array.from(maxUnpool(y, x, SWITCH_TOLERANCE).dataSync());
     expect(out[0]).toBe(8);
     expect(out[1]).toBeCloseTo(6, 4);
     expect(out.slice(2)).toEqual([0, 0]);
+  });
+
+  it("keeps its switches' width through save and load; a layer saved without one has hard switches", () => {
+    const layer = new MaxUnpooling2D({ name: "u", tolerance: 0.25 });
+    const config = layer.getConfig();
+    expect(config.tolerance).toBe(0.25);
+    expect(new MaxUnpooling2D(config as MaxUnpooling2DArgs).tolerance).toBe(0.25);
+    const older = { ...config };
+    delete older.tolerance;
+    expect(new MaxUnpooling2D(older as MaxUnpooling2DArgs).tolerance).toBe(0);
   });
 });
 
