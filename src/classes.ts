@@ -8,6 +8,8 @@
 export type Label = 0 | 1 | 2 | 3;
 
 export const NUM_CLASSES = 4;
+/** The label of pixels where the two chromosomes overlap. */
+export const OVERLAP: Label = 3;
 
 export const CLASS_NAMES = ["background", "chromosomeA", "chromosomeB", "overlap"] as const;
 export type ClassName = (typeof CLASS_NAMES)[number];

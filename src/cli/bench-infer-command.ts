@@ -8,16 +8,16 @@ import { promisify } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { Command } from "commander";
 import sharp from "sharp";
-import { writeFileAtomically } from "../files.js";
 import { decimatePlane } from "../image/decimate.js";
 import type { GreyImage } from "../image/grey-image.js";
 import { readGreyImage } from "../image/grey-image.js";
 import { OnnxModel } from "../infer/onnx-model.js";
 import { segmentCrops } from "../infer/segment-crops.js";
 import { segmentImage } from "../infer/segment-image.js";
+import { writeSegmentOutputs } from "../infer/write-outputs.js";
 import { selectBackend } from "../model/backend.js";
 import { segnetMultiplyAdds } from "../model/config.js";
-import { normalizeGrey, padPlanes, padUp } from "../model/input.js";
+import { normalizedBatch, padUp } from "../model/input.js";
 import { loadModel } from "../model/storage.js";
 import { SAMPLE_METAPHASE } from "../sample-images.js";
 import { UserError } from "../errors.js";
@@ -93,7 +93,7 @@ export function benchInferCommand(): Command {
       const slideSeconds = await slideTime(model, slideFile);
       await model.release();
       log("cold start");
-      const cold = await coldStart(flags.model, crops[0]);
+      const cold = await coldStart(flags.model, crops[0], flags.threads);
 
       const result = {
         onnxruntime: { batch1, batch32 },
@@ -179,24 +179,12 @@ async function tfjsCropsPerSecond(
   const speed = await cropsPerSecond(crops, async (chosen) => {
     for (let start = 0; start < chosen.length; start += 32) {
       const batch = chosen.slice(start, start + 32);
-      const input = new Float32Array(batch.length * height * width);
-      batch.forEach((crop, k) =>
-        padPlanes(
-          crop.data,
-          1,
-          crop.height,
-          crop.width,
-          height,
-          width,
-          input.subarray(k * height * width),
-          normalizeGrey,
-        ),
+      const input = normalizedBatch(batch, height, width);
+      const output = tf.tidy(
+        () => model.predict(tf.tensor4d(input, [batch.length, height, width, 1])) as tf.Tensor,
       );
-      const output = model.predict(
-        tf.tensor4d(input, [batch.length, height, width, 1]),
-      ) as tf.Tensor;
       await output.data();
-      tf.dispose(output);
+      output.dispose();
     }
   });
   model.dispose();
@@ -208,10 +196,7 @@ async function slideTime(model: OnnxModel, file: string): Promise<number> {
   const out = await mkdtemp(join(tmpdir(), "chromoseg-bench-"));
   const once = async () => {
     const started = performance.now();
-    const { labelsPng, overlayPng, report } = await segmentImage(model, await readFile(file), file);
-    await writeFileAtomically(join(out, "labels.png"), labelsPng);
-    await writeFileAtomically(join(out, "overlay.png"), overlayPng);
-    await writeFileAtomically(join(out, "report.json"), JSON.stringify(report));
+    await writeSegmentOutputs(out, await segmentImage(model, await readFile(file), file));
     return (performance.now() - started) / 1000;
   };
   try {
@@ -230,7 +215,7 @@ interface ColdStart {
 }
 
 /** Median of 3 fresh processes (by time to first result). */
-async function coldStart(modelFile: string, crop: GreyImage): Promise<ColdStart> {
+async function coldStart(modelFile: string, crop: GreyImage, threads: number): Promise<ColdStart> {
   const folder = await mkdtemp(join(tmpdir(), "chromoseg-cold-"));
   const image = join(folder, "crop.png");
   await sharp(crop.data, { raw: { width: crop.width, height: crop.height, channels: 1 } })
@@ -240,7 +225,12 @@ async function coldStart(modelFile: string, crop: GreyImage): Promise<ColdStart>
   const runs: ColdStart[] = [];
   try {
     for (let k = 0; k < 3; k++) {
-      const { stdout } = await promisify(execFile)(process.execPath, [probe, modelFile, image]);
+      const { stdout } = await promisify(execFile)(process.execPath, [
+        probe,
+        modelFile,
+        image,
+        String(threads),
+      ]);
       runs.push(JSON.parse(stdout) as ColdStart);
     }
   } finally {

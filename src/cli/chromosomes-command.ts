@@ -52,6 +52,7 @@ export function chromosomesCommand(): Command {
       );
       for (const c of found.chromosomes) {
         await sharp(Buffer.from(c.grey), { raw: { width: c.width, height: c.height, channels: 1 } })
+          .toColourspace("b-w")
           .png()
           .toFile(join(options.out, `chromosome-${String(c.id).padStart(3, "0")}.png`));
       }

@@ -1,6 +1,5 @@
-import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { Command, Option } from "commander";
 import * as ort from "onnxruntime-node";
 import { CLASS_NAMES } from "../classes.js";
@@ -12,12 +11,13 @@ import type { SplitKind } from "../data/splits.js";
 import { evaluateSamples, renderWorstSamples } from "../evaluate/evaluate.js";
 import type { Evaluation, LabelPredictor } from "../evaluate/evaluate.js";
 import { UserError } from "../errors.js";
+import { writeFileAtomically } from "../files.js";
 import { OnnxModel } from "../infer/onnx-model.js";
 import { onnxPredictor } from "../infer/predict-samples.js";
 import { BACKEND_CHOICES, selectBackend } from "../model/backend.js";
 import type { BackendChoice } from "../model/backend.js";
 import { modelDivisor, predictSamples } from "../model/predict.js";
-import { loadModel } from "../model/storage.js";
+import { loadModel, modelFolder } from "../model/storage.js";
 import { percent, table } from "./format.js";
 import { examples, integer } from "./options.js";
 import { createProgress } from "./progress.js";
@@ -96,8 +96,7 @@ export function evaluateCommand(): Command {
       });
       await release();
       progress?.stop();
-      const out = flags.out ?? (isFolderPath(flags.model) ? flags.model : dirname(flags.model));
-      await mkdir(out, { recursive: true });
+      const out = flags.out ?? (await modelFolder(flags.model));
       const evaluation = {
         model: flags.model,
         data: flags.data,
@@ -108,8 +107,8 @@ export function evaluateCommand(): Command {
       const name = `${flags.split}${flags.tta ? "-tta" : ""}`;
       const jsonFile = join(out, `evaluation-${name}.json`);
       const pngFile = join(out, `worst-${name}.png`);
-      await writeFile(jsonFile, JSON.stringify(evaluation, null, 2));
-      await writeFile(pngFile, await renderWorstSamples(samples, split.test, result));
+      await writeFileAtomically(jsonFile, JSON.stringify(evaluation, null, 2));
+      await writeFileAtomically(pngFile, await renderWorstSamples(samples, split.test, result));
       if (flags.json) {
         console.log(JSON.stringify(evaluation));
         return;
@@ -128,7 +127,7 @@ interface Predictor {
 
 /** An ONNX file runs in onnxruntime; anything else is a tfjs model. */
 async function loadPredictor(flags: EvaluateFlags): Promise<Predictor> {
-  if (flags.model.endsWith(".onnx")) {
+  if (flags.model.toLowerCase().endsWith(".onnx")) {
     const model = await OnnxModel.load(flags.model);
     return {
       predict: onnxPredictor(model, { tta: flags.tta, batchSize: flags.batchSize }),
@@ -154,10 +153,6 @@ async function loadPredictor(flags: EvaluateFlags): Promise<Predictor> {
       model.dispose();
     },
   };
-}
-
-function isFolderPath(path: string): boolean {
-  return !/\.(json|onnx)$/.test(path);
 }
 
 export function printEvaluation(e: Evaluation, title: string): void {

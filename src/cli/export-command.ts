@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Command, Option } from "commander";
+import { UserError } from "../errors.js";
 import { exportToOnnx } from "../export/export.js";
 import { MAX_ABS_DIFFERENCE, MIN_ARGMAX_AGREEMENT } from "../export/parity.js";
 import { writeFileAtomically } from "../files.js";
@@ -95,11 +96,20 @@ export function exportCommand(): Command {
     });
 }
 
+/** The training report beside the model; null when there is none. */
 async function readReport(file: string): Promise<TrainingReport | null> {
+  let text: string;
   try {
-    return JSON.parse(await readFile(file, "utf8")) as TrainingReport;
+    text = await readFile(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw error;
+  }
+  try {
+    return JSON.parse(text) as TrainingReport;
+  } catch {
+    throw new UserError(
+      `${file}: not valid JSON; move it away to export without a training report`,
+    );
   }
 }

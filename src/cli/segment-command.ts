@@ -3,12 +3,12 @@ import { availableParallelism } from "node:os";
 import { basename, join, relative } from "node:path";
 import { Command, Option } from "commander";
 import { UserError } from "../errors.js";
-import { writeFileAtomically } from "../files.js";
 import { DEFAULT_MAX_PIXELS } from "../image/grey-image.js";
 import { isImageName } from "../image/image-files.js";
 import { OnnxModel } from "../infer/onnx-model.js";
 import { CROP_MODE_MAX_SIDE, SEGMENT_MODES, segmentImage } from "../infer/segment-image.js";
 import type { SegmentMode, SegmentReport } from "../infer/segment-image.js";
+import { writeSegmentOutputs } from "../infer/write-outputs.js";
 import { table } from "./format.js";
 import { examples, integer, positive } from "./options.js";
 
@@ -64,27 +64,32 @@ export function segmentCommand(): Command {
       ),
     )
     .action(async (inputs: string[], flags: SegmentFlags) => {
-      const model = await OnnxModel.load(flags.model, { threads: flags.threads });
       const jobs = (await Promise.all(inputs.map((input) => listJobs(input, flags.out)))).flat();
       if (jobs.length === 0) throw new UserError(`no images found in ${inputs.join(", ")}`);
+      refuseSharedOutputs(jobs);
+      const model = await OnnxModel.load(flags.model, { threads: flags.threads });
       const reports: SegmentReport[] = [];
-      const failures: { file: string; reason: string }[] = [];
-      for (const job of jobs) {
-        try {
-          reports.push(await segmentFile(model, job, flags));
-        } catch (error) {
-          if (!(error instanceof UserError)) throw error;
-          failures.push({ file: job.file, reason: error.message });
+      const failures: string[] = [];
+      try {
+        for (const job of jobs) {
+          try {
+            reports.push(await segmentFile(model, job, flags));
+          } catch (error) {
+            // one bad file (or a fault while writing its outputs) must not stop the others
+            const reason = (error as Error).message.split("\n")[0];
+            failures.push(error instanceof UserError ? reason : `${job.file}: ${reason}`);
+          }
         }
+      } finally {
+        await model.release();
       }
-      await model.release();
       if (reports.length) printSummary(reports);
       console.log(
         `\n${reports.length} of ${jobs.length} images segmented; outputs in ${flags.out}`,
       );
       if (failures.length) {
         console.error(`${failures.length} failed:`);
-        for (const f of failures) console.error(`  ${f.reason}`);
+        for (const failure of failures) console.error(`  ${failure}`);
         process.exitCode = 1;
       }
     });
@@ -101,17 +106,14 @@ async function segmentFile(
   } catch (error) {
     throw new UserError(`${job.file}: cannot read (${(error as NodeJS.ErrnoException).code})`);
   }
-  const { labelsPng, overlayPng, report } = await segmentImage(model, bytes, job.file, {
+  const outputs = await segmentImage(model, bytes, job.file, {
     mode: flags.mode,
     tta: flags.tta,
     batchSize: flags.batchSize,
     maxPixels: flags.maxMegapixels * 1e6,
   });
-  await writeFileAtomically(join(job.out, "labels.png"), labelsPng);
-  await writeFileAtomically(join(job.out, "overlay.png"), overlayPng);
-  // last, so a report means the pictures beside it are complete
-  await writeFileAtomically(join(job.out, "report.json"), JSON.stringify(report, null, 2));
-  return report;
+  await writeSegmentOutputs(job.out, outputs);
+  return outputs.report;
 }
 
 /** A file is a job whatever its name; a folder gives its image files, recursively. */
@@ -129,6 +131,19 @@ async function listJobs(input: string, out: string): Promise<Job[]> {
     .map((e) => join(e.parentPath, e.name))
     .sort()
     .map((file) => ({ file, out: join(out, relative(input, file)) }));
+}
+
+/** Two inputs with one name (a/x.png and b/x.png given as files) would overwrite each other. */
+function refuseSharedOutputs(jobs: Job[]): void {
+  const seen = new Map<string, string>();
+  for (const job of jobs) {
+    const other = seen.get(job.out);
+    if (other)
+      throw new UserError(
+        `${other} and ${job.file} would both write to ${job.out}; give their folder instead, or segment them separately`,
+      );
+    seen.set(job.out, job.file);
+  }
 }
 
 function printSummary(reports: SegmentReport[]): void {

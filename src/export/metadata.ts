@@ -87,7 +87,10 @@ export function parseMetadata(props: Record<string, string>): ModelMetadata {
     throw new Error(
       `incompatible classes [${names.join(", ")}]; expected [${CLASS_NAMES.join(", ")}]`,
     );
-  if (metadata.input?.channels !== 1 || metadata.input.layout !== "NHWC")
+  const divisor = metadata.input?.sizeDivisor;
+  if (!Number.isInteger(divisor) || divisor < 1)
+    throw new Error(`input size divisor ${String(divisor)} is not a whole number ≥ 1`);
+  if (metadata.input.channels !== 1 || metadata.input.layout !== "NHWC")
     throw new Error(
       `incompatible input (${metadata.input?.layout} with ${metadata.input?.channels} channels); expected NHWC grey, 1 channel`,
     );

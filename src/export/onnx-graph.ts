@@ -11,7 +11,8 @@ export const OPSET = 13;
 /** IR version 7 is the one that goes with opset 13. */
 const IR_VERSION = 7;
 
-export type AttributeValue = number | number[] | string | { float: number };
+/** Whole numbers are INT (or INTS), strings STRING: the only attribute types the exporter needs. */
+export type AttributeValue = number | number[] | string;
 
 /** A tensor's dimension: a fixed size, or a name for a size chosen at run time. */
 export type Dimension = number | string;
@@ -94,7 +95,6 @@ export class OnnxGraph {
   }
 }
 
-/** Numbers are INT (or INTS), `{ float }` FLOAT, strings STRING. */
 function attribute(name: string, value: AttributeValue): InstanceType<typeof onnx.AttributeProto> {
   const type = onnx.AttributeProto.AttributeType;
   if (typeof value === "string")
@@ -103,11 +103,12 @@ function attribute(name: string, value: AttributeValue): InstanceType<typeof onn
       type: type.STRING,
       s: new TextEncoder().encode(value),
     });
-  if (Array.isArray(value))
-    return onnx.AttributeProto.create({ name, type: type.INTS, ints: value });
-  if (typeof value === "number")
-    return onnx.AttributeProto.create({ name, type: type.INT, i: value });
-  return onnx.AttributeProto.create({ name, type: type.FLOAT, f: value.float });
+  const ints = Array.isArray(value) ? value : [value];
+  if (!ints.every(Number.isInteger))
+    throw new Error(`ONNX attribute ${name}: ${String(value)} is not a whole number`);
+  return Array.isArray(value)
+    ? onnx.AttributeProto.create({ name, type: type.INTS, ints: value })
+    : onnx.AttributeProto.create({ name, type: type.INT, i: value });
 }
 
 function valueInfo(name: string, shape: Dimension[]) {

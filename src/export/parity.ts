@@ -5,7 +5,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { NUM_CLASSES } from "../classes.js";
 import type { GreyImage } from "../image/grey-image.js";
-import { normalizeGrey, padPlanes, padUp } from "../model/input.js";
+import { normalizedBatch, padUp } from "../model/input.js";
+import { UserError } from "../errors.js";
 import { OnnxModel } from "../infer/onnx-model.js";
 import { mostProbable } from "../infer/probabilities.js";
 import { seededRandom } from "../random.js";
@@ -80,7 +81,15 @@ export function parityPasses(figures: ParityFigures): boolean {
   );
 }
 
+/** The largest real crop the check cuts. */
+const LARGE_CROP = { height: 152, width: 200 };
+
 function parityBatches(real: GreyImage, divisor: number): ParityBatch[] {
+  if (real.width < LARGE_CROP.width || real.height < LARGE_CROP.height)
+    throw new UserError(
+      `the parity image is ${real.width} × ${real.height} at the training resolution; the check needs ` +
+        `${LARGE_CROP.width} × ${LARGE_CROP.height} (a metaphase of at least ${2 * LARGE_CROP.width} × ${2 * LARGE_CROP.height})`,
+    );
   const random = seededRandom(1);
   const noise = (): GreyImage => ({
     width: 93,
@@ -95,27 +104,14 @@ function parityBatches(real: GreyImage, divisor: number): ParityBatch[] {
   return [
     batchOf("4 random crops, 94 × 93 padded to 96 × 96", Array.from({ length: 4 }, noise), divisor),
     batchOf("8 real crops, 94 × 93 padded to 96 × 96", windows(8, 94, 93), divisor),
-    batchOf("1 real crop, 152 × 200", windows(1, 152, 200), divisor),
+    batchOf("1 real crop, 152 × 200", windows(1, LARGE_CROP.height, LARGE_CROP.width), divisor),
   ];
 }
 
 function batchOf(what: string, crops: GreyImage[], divisor: number): ParityBatch {
   const height = padUp(crops[0].height, divisor);
   const width = padUp(crops[0].width, divisor);
-  const input = new Float32Array(crops.length * height * width);
-  crops.forEach((crop, k) =>
-    padPlanes(
-      crop.data,
-      1,
-      crop.height,
-      crop.width,
-      height,
-      width,
-      input.subarray(k * height * width),
-      normalizeGrey,
-    ),
-  );
-  return { what, count: crops.length, height, width, input };
+  return { what, count: crops.length, height, width, input: normalizedBatch(crops, height, width) };
 }
 
 function cropGrey(

@@ -157,31 +157,36 @@ function segment(
   const interior = crops.filter((c) => !touchesBorder(c.box, width, height));
   const medianArea = median(interior.map((c) => c.area)) || 1;
   const spur = Math.max(3, Math.round(0.25 * Math.sqrt(medianArea)));
-  const objects = crops.map((crop) => {
-    const object = measure(crop, corrected, width);
+  const objects = crops.map((crop): SlideObject => {
+    const measured = measure(crop, corrected, width);
     const onBorder = touchesBorder(crop.box, width, height);
-    object.kind = classify(object, crop, medianArea, spur, onBorder, options);
-    return object;
+    return { ...measured, ...classify(measured, crop, medianArea, spur, onBorder, options) };
   });
   return { objects, crops, labels, medianArea, threshold };
 }
 
-/** Sets `o.endpoints` when the shape test needs them. */
+/**
+ * A nucleus is one wherever it lies (slide mode skips it, even cut by the border); then the
+ * border (a small piece there is a cut chromosome more often than debris), size, and shape. The
+ * skeleton's endpoints are measured only for the shape test.
+ */
 function classify(
-  o: SlideObject,
+  o: Measurements,
   crop: ComponentCrop,
   medianArea: number,
   spur: number,
   onBorder: boolean,
   options: FindOptions,
-): ObjectKind {
-  if (onBorder) return "border";
-  if (o.area < (options.debrisArea ?? 0.12) * medianArea) return "debris";
-  if (o.area > (options.nucleusArea ?? 5) * medianArea && o.solidity >= 0.85) return "nucleus";
-  if (o.area > (options.clusterArea ?? 2.5) * medianArea) return "cluster";
-  o.endpoints = skeletonEndpoints(crop, spur);
-  if (o.endpoints >= 3 && o.solidity < (options.clusterSolidity ?? 0.75)) return "cluster";
-  return "accepted";
+): Pick<SlideObject, "kind" | "endpoints"> {
+  const byArea = (kind: ObjectKind) => ({ kind, endpoints: null });
+  if (o.area > (options.nucleusArea ?? 5) * medianArea && o.solidity >= 0.85)
+    return byArea("nucleus");
+  if (onBorder) return byArea("border");
+  if (o.area < (options.debrisArea ?? 0.12) * medianArea) return byArea("debris");
+  if (o.area > (options.clusterArea ?? 2.5) * medianArea) return byArea("cluster");
+  const endpoints = skeletonEndpoints(crop, spur);
+  const branching = endpoints >= 3 && o.solidity < (options.clusterSolidity ?? 0.75);
+  return { kind: branching ? "cluster" : "accepted", endpoints };
 }
 
 interface ComponentCrop {
@@ -237,8 +242,10 @@ function touchesBorder(box: Box, width: number, height: number): boolean {
   return box.x0 === 0 || box.y0 === 0 || box.x1 === width || box.y1 === height;
 }
 
+type Measurements = Omit<SlideObject, "kind" | "endpoints">;
+
 /** Everything but the endpoints, which `classify` measures when it needs them. */
-function measure(crop: ComponentCrop, corrected: GreyImage, slideWidth: number): SlideObject {
+function measure(crop: ComponentCrop, corrected: GreyImage, slideWidth: number): Measurements {
   const { box, mask, area } = crop;
   const w = box.x1 - box.x0;
   const h = box.y1 - box.y0;
@@ -250,13 +257,11 @@ function measure(crop: ComponentCrop, corrected: GreyImage, slideWidth: number):
   const p = perimeter(mask, w, h);
   return {
     id: crop.id,
-    kind: "accepted",
     area,
     box,
     meanGrey: sum / area,
     solidity: area / Math.max(area, convexHullArea(mask, w, h)),
     circularity: (4 * Math.PI * area) / (p * p),
-    endpoints: null,
   };
 }
 

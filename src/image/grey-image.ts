@@ -7,8 +7,11 @@ import sharp from "sharp";
 import type { SharpOptions } from "sharp";
 import { UserError } from "../errors.js";
 
-/** Truncated or corrupt data fails instead of decoding to a partly grey image; the pixel limit is ours. */
-const SHARP_OPTIONS: SharpOptions = { failOn: "truncated", limitInputPixels: false };
+/**
+ * sharp's strictest decoding (its default: any warning fails, so truncated or corrupt data is
+ * refused rather than decoded into a partly grey image); the pixel limit is checked before, by us.
+ */
+const SHARP_OPTIONS: SharpOptions = { failOn: "warning", limitInputPixels: false };
 
 /** A single-channel 8-bit image, row-major: pixel (x, y) at y × width + x. */
 export interface GreyImage {
@@ -91,7 +94,7 @@ async function decodeGrey(
   const pixels = (meta.width ?? 0) * (meta.height ?? 0);
   if (pixels > maxPixels)
     throw new UserError(
-      `${name}: ${meta.width} × ${meta.height} is ${(pixels / 1e6).toFixed(1)} megapixels, over the limit of ${maxPixels / 1e6}`,
+      `${name}: ${meta.width} × ${meta.height} is ${pixels} pixels, over the limit of ${maxPixels} (${maxPixels / 1e6} megapixels)`,
     );
   const luminance = (meta.channels ?? 1) - (meta.hasAlpha ? 1 : 0) > 1;
   if (meta.depth === "ushort") {

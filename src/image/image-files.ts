@@ -1,6 +1,6 @@
 /**
- * Which files count as images: the suffixes the CLI picks out of folders, and that the upload
- * trigger and its local emulation accept. Matched in any case (.TIF as .tif).
+ * Which files count as images: the suffixes the CLI picks out of folders (and, through
+ * pipeline/bucket-layout.ts, the upload trigger). Matched in any case (.TIF as .tif).
  */
 export const IMAGE_SUFFIXES = [".png", ".tif", ".tiff", ".jpg", ".jpeg"] as const;
 

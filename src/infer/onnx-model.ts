@@ -63,6 +63,13 @@ export class OnnxModel {
       const reason = (error as Error).message.split("\n")[0];
       throw new UserError(`model ${source}: onnxruntime cannot load it (${reason})`);
     }
+    if (!session.inputNames.includes(INPUT_NAME) || !session.outputNames.includes(OUTPUT_NAME)) {
+      await session.release();
+      throw new UserError(
+        `model ${source}: not a chromoseg ONNX model (graph ${session.inputNames.join(", ")} → ` +
+          `${session.outputNames.join(", ")}; expected ${INPUT_NAME} → ${OUTPUT_NAME})`,
+      );
+    }
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     return new OnnxModel(source, sha256, metadata, session);
   }

@@ -4,7 +4,7 @@
  */
 import { NUM_CLASSES } from "../classes.js";
 import type { GreyImage } from "../image/grey-image.js";
-import { normalizeGrey, padPlanes, padUp } from "../model/input.js";
+import { normalizedBatch, padUp } from "../model/input.js";
 import { SYMMETRIES, transformPlane } from "../train/augment.js";
 import type { Symmetry } from "../train/augment.js";
 import type { OnnxModel } from "./onnx-model.js";
@@ -38,11 +38,12 @@ export async function segmentCrops(
 interface View {
   crop: number;
   image: GreyImage;
-  /** source[k]: the crop's pixel index at the view's pixel k. */
-  source: Uint32Array;
+  /** source[k]: the crop's pixel index at the view's pixel k; null for the crop itself. */
+  source: Uint32Array | null;
 }
 
 function symmetryView(crop: GreyImage, symmetry: Symmetry): Omit<View, "crop"> {
+  if (symmetry === SYMMETRIES[0]) return { image: crop, source: null };
   const identity = Uint32Array.from({ length: crop.width * crop.height }, (_, k) => k);
   const source = new Uint32Array(identity.length);
   const size = transformPlane(identity, crop.height, crop.width, symmetry, source);
@@ -74,18 +75,10 @@ async function addProbabilities(
   const plane = paddedHeight * paddedWidth;
   for (let start = 0; start < views.length; start += batchSize) {
     const batch = views.slice(start, start + batchSize);
-    const input = new Float32Array(batch.length * plane);
-    batch.forEach((view, k) =>
-      padPlanes(
-        view.image.data,
-        1,
-        height,
-        width,
-        paddedHeight,
-        paddedWidth,
-        input.subarray(k * plane),
-        normalizeGrey,
-      ),
+    const input = normalizedBatch(
+      batch.map((view) => view.image),
+      paddedHeight,
+      paddedWidth,
     );
     const probabilities = await model.probabilities(input, batch.length, paddedHeight, paddedWidth);
     batch.forEach((view, k) => {
@@ -93,7 +86,7 @@ async function addProbabilities(
       for (let y = 0; y < height; y++) {
         for (let x = 0; x < width; x++) {
           const from = (k * plane + y * paddedWidth + x) * NUM_CLASSES;
-          const to = view.source[y * width + x] * NUM_CLASSES;
+          const to = (view.source ? view.source[y * width + x] : y * width + x) * NUM_CLASSES;
           for (let c = 0; c < NUM_CLASSES; c++) sum[to + c] += probabilities[from + c];
         }
       }

@@ -1,9 +1,10 @@
 /**
- * The segmentation engine's entry: image bytes → label map PNG, overlay PNG and report. The CLI,
- * the Lambda handler and the local pipeline all call this.
+ * The segmentation engine's entry: image bytes → label map PNG, overlay PNG and report, for every
+ * caller (the CLI's segment and bench commands now; the Lambda handler and the local pipeline).
  */
 import { NUM_CLASSES, byClass } from "../classes.js";
 import type { ClassName } from "../classes.js";
+import { UserError } from "../errors.js";
 import { decodeGreyImage } from "../image/grey-image.js";
 import type { BitDepthScaling, DecodeOptions } from "../image/grey-image.js";
 import { encodeLabelMap, encodeOverlay } from "../render/overlay.js";
@@ -19,6 +20,11 @@ export const SEGMENT_MODES: readonly (SegmentMode | "auto")[] = ["auto", "crop",
 
 /** `auto` takes images up to this many pixels on both sides as crops, larger ones as slides. */
 export const CROP_MODE_MAX_SIDE = 256;
+/**
+ * Crop mode runs the network over the whole image at once; beyond this its activations would
+ * take gigabytes (16 float32 channels per pixel in the first block). Slide mode has no such limit.
+ */
+export const CROP_MODE_MAX_PIXELS = 4_000_000;
 
 export interface SegmentOptions extends CropOptions, DecodeOptions {
   /** Default `auto`. */
@@ -74,6 +80,10 @@ export async function segmentImage(
     slide = await segmentSlide(model, image, options);
     labels = slide.labels;
   } else {
+    if (image.width * image.height > CROP_MODE_MAX_PIXELS)
+      throw new UserError(
+        `${name}: ${image.width} × ${image.height} is too large for crop mode (at most ${CROP_MODE_MAX_PIXELS} pixels); use slide mode`,
+      );
     [labels] = await segmentCrops(model, [image], options);
   }
   const inference = clock() - (slide?.findMs ?? 0);

@@ -6,7 +6,7 @@
  * (÷ 2), segmented in crop mode, and its labels scaled back ×2 into its mask.
  */
 import type { ClassName } from "../classes.js";
-import { NUM_CLASSES, byClass } from "../classes.js";
+import { NUM_CLASSES, OVERLAP, byClass } from "../classes.js";
 import { findChromosomes } from "../generate/find-chromosomes.js";
 import type { ObjectKind } from "../generate/find-chromosomes.js";
 import { decimatePlane } from "../image/decimate.js";
@@ -81,7 +81,7 @@ export async function segmentSlide(
     reports.set(object.id, {
       ...objectSummary(object),
       segmented: true,
-      overlapping: counts[3] >= OVERLAP_FRACTION * object.area,
+      overlapping: counts[OVERLAP] >= OVERLAP_FRACTION * object.area,
       pixels: byClass(counts),
     });
   });

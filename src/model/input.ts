@@ -55,3 +55,28 @@ export function cropPlanes(
   }
   return out;
 }
+
+/**
+ * Same-sized 8-bit planes → the network's input [planes.length, height, width, 1]: normalised
+ * and padded to `height` × `width`.
+ */
+export function normalizedBatch(
+  planes: readonly { width: number; height: number; data: ArrayLike<number> }[],
+  height: number,
+  width: number,
+): Float32Array {
+  const input = new Float32Array(planes.length * height * width);
+  planes.forEach((plane, k) =>
+    padPlanes(
+      plane.data,
+      1,
+      plane.height,
+      plane.width,
+      height,
+      width,
+      input.subarray(k * height * width),
+      normalizeGrey,
+    ),
+  );
+  return input;
+}

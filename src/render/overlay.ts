@@ -16,7 +16,9 @@ export async function encodeLabelMap(
   width: number,
   height: number,
 ): Promise<Buffer> {
+  // without b-w, sharp writes a one-channel raw image as an RGB PNG
   return sharp(labels, { raw: { width, height, channels: 1 } })
+    .toColourspace("b-w")
     .png()
     .toBuffer();
 }

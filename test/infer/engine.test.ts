@@ -130,6 +130,15 @@ describe("bad input", () => {
     ],
     ["a truncated PNG", async () => (await pngOf(dapi)).subarray(0, 2000), /not a readable image/],
     [
+      "a PNG with corrupt bytes in the middle",
+      async () => {
+        const png = Buffer.from(await pngOf(dapi));
+        for (let i = 1000; i < 1040; i++) png[i] ^= 0x55;
+        return png;
+      },
+      /not a readable image/,
+    ],
+    [
       "an unsupported format (BMP)",
       async () => Buffer.from("424d3a0000000000000036000000280000000100000001000000010018", "hex"),
       /not a readable image/,
@@ -148,7 +157,7 @@ describe("bad input", () => {
   it("refuses an image over the pixel limit before decoding it", async () => {
     await expect(
       segmentImage(model, await pngOf(dapi), "big.png", { maxPixels: 100_000 }),
-    ).rejects.toThrow(/380 × 330 is 0\.1 megapixels, over the limit of 0\.1/);
+    ).rejects.toThrow(/380 × 330 is 125400 pixels, over the limit of 100000 \(0\.1 megapixels\)/);
   });
 
   it("refuses a missing, a corrupt and an incompatible model", async () => {
@@ -174,6 +183,7 @@ describe("bad input", () => {
 
 async function pngOf(image: GreyImage): Promise<Buffer> {
   return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
+    .toColourspace("b-w")
     .png()
     .toBuffer();
 }
