@@ -1,0 +1,35 @@
+/**
+ * The segment function's configuration contract: the environment variables infra/ sets and
+ * handler.ts reads. Both take the names from here, so the two cannot drift.
+ */
+import { MODELS_PREFIX } from "../../src/pipeline/bucket-layout.js";
+import { EnvironmentReader, under } from "../../src/pipeline/environment.js";
+
+export interface SegmentEnvironment {
+  /** The bucket holding uploads/, results/ and models/. */
+  bucket: string;
+  /** Key of the JSON pointer to the current model; under models/, the only models the function may read. */
+  modelPointerKey: string;
+}
+
+/** The environment variable behind each setting (all strings, all required). */
+export const SEGMENT_ENVIRONMENT = {
+  bucket: "BUCKET_NAME",
+  modelPointerKey: "MODEL_POINTER_KEY",
+} as const satisfies Record<keyof SegmentEnvironment, string>;
+
+/**
+ * The model baked into the image, used while the bucket has no model pointer. Relative to the
+ * working directory: /var/task in the Lambda image (its Dockerfile copies it there), the repository
+ * root when the handler runs locally.
+ */
+export const FALLBACK_MODEL_PATH = "models/default.onnx";
+
+/** Reads and checks the function's environment; throws one line naming every problem. */
+export function readSegmentEnvironment(env: NodeJS.ProcessEnv = process.env): SegmentEnvironment {
+  const reader = new EnvironmentReader("segment function", env);
+  const bucket = reader.read(SEGMENT_ENVIRONMENT.bucket);
+  const modelPointerKey = reader.read(SEGMENT_ENVIRONMENT.modelPointerKey, under(MODELS_PREFIX));
+  reader.finish();
+  return { bucket, modelPointerKey };
+}
