@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
+import { OnnxModel } from "../src/infer/onnx-model.js";
 import { DAPI_CROP, LITE_MODEL, REPLICA_SAMPLE, temporaryFolder } from "./helpers.js";
 
 const BIN = fileURLToPath(new URL("../bin/chromoseg.js", import.meta.url));
@@ -145,7 +146,7 @@ describe("chromoseg command line", () => {
     expect((await sharp(sheet).metadata()).format).toBe("png");
   });
 
-  it("trains a tiny model on the generated set, then evaluates it as JSON", async () => {
+  it("trains a tiny model, evaluates it, exports it to ONNX, evaluates and benchmarks the export", async () => {
     const data = join(folder, "small.h5");
     const model = join(folder, "tiny");
     const trained = await chromoseg(
@@ -177,6 +178,44 @@ describe("chromoseg command line", () => {
       expect(fraction).toBeLessThanOrEqual(1);
     }
     expect(existsSync(join(model, "worst-kaggle.png"))).toBe(true);
+
+    const onnxFile = join(model, "model.onnx");
+    const exported = await chromoseg("export", "--model", model);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toMatch(/max \|Δ probability\| \S+ \(limit 0\.0001\)/);
+    const metadata = (await OnnxModel.load(onnxFile, { threads: 1 })).metadata;
+    const report = JSON.parse(readFileSync(join(model, "training-report.json"), "utf8"));
+    expect(metadata.training?.data.sha256).toBe(report.data.sha256);
+    expect(metadata.network).toMatchObject({ preset: report.config.preset, switchTolerance: 0.5 });
+
+    // the export evaluates as the tfjs model did, with and without test-time augmentation
+    for (const tta of [[], ["--tta"]]) {
+      const run = await chromoseg(
+        "evaluate",
+        ...["--model", onnxFile, "--data", data, "--split", "kaggle", "--json", ...tta],
+      );
+      expect(run.code).toBe(0);
+      const onnxResult = JSON.parse(run.stdout) as { meanIoU: number; tta: boolean };
+      expect(onnxResult.tta).toBe(tta.length > 0);
+      if (!tta.length) expect(onnxResult.meanIoU).toBeCloseTo(result.meanIoU, 3);
+    }
+
+    const bench = await chromoseg(
+      "bench",
+      "infer",
+      ...["--model", onnxFile, "--slide", DAPI_CROP, "--crops", "32", "--threads", "1", "--json"],
+    );
+    expect(bench.code).toBe(0);
+    const speed = JSON.parse(bench.stdout) as Record<string, unknown>;
+    expect(Object.keys(speed)).toEqual([
+      "onnxruntime",
+      "tfjsWasm",
+      "ratio",
+      "slideSeconds",
+      "coldStartSeconds",
+      "macsPerCrop",
+    ]);
+    expect(speed.macsPerCrop).toBeGreaterThan(0);
   });
 
   it("stops training on SIGTERM (as a batch scheduler sends) after the current batch", async () => {

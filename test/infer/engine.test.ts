@@ -50,10 +50,29 @@ describe("crop mode", () => {
       }
     `);
     expect(report.overlapFound).toBe(true);
-    const predicted = await sharp(labelsPng).raw().toBuffer();
-    const truth = await sharp(REPLICA_SAMPLE_LABELS).raw().toBuffer();
+    const predicted = await sharp(labelsPng).extractChannel(0).raw().toBuffer();
+    const truth = await sharp(REPLICA_SAMPLE_LABELS).extractChannel(0).raw().toBuffer();
     const agreeing = predicted.filter((label, i) => label === truth[i]).length;
     expect(agreeing / truth.length).toBeGreaterThan(0.95);
+  });
+
+  it("reads 12-bit data in a 16-bit file as the 8-bit values ÷ 16, the way the dataset was made", async () => {
+    const sample = await sharp(REPLICA_SAMPLE)
+      .extractChannel(0)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const sixteen = Uint16Array.from(sample.data, (v) => v * 16);
+    // a Uint16Array tells sharp the raw data are 16-bit
+    const png16 = await sharp(sixteen, {
+      raw: { width: sample.info.width, height: sample.info.height, channels: 1 },
+    })
+      .toColourspace("grey16")
+      .png()
+      .toBuffer();
+    const eight = await segmentImage(model, readFileSync(REPLICA_SAMPLE), "8-bit.png");
+    const twelve = await segmentImage(model, png16, "12-bit.png");
+    expect(twelve.report.scaling).toBe("12-bit ÷ 16");
+    expect(twelve.report.pixels).toEqual(eight.report.pixels);
   });
 
   it("takes the luminance of a colour image and says so", async () => {
@@ -191,6 +210,18 @@ describe("bad input", () => {
     }
     const incompatible = onnx.ModelProto.encode(proto).finish();
     expect(readMetadataProps(incompatible)["chromoseg.classes"]).toContain("chromosome");
+    for (const prop of proto.metadataProps) {
+      if (prop.key === "chromoseg.classes")
+        prop.value = readMetadataProps(readFileSync(LITE_MODEL))[prop.key];
+    }
+    proto.graph!.input![0].name = "image";
+    for (const node of proto.graph!.node!)
+      node.input = node.input!.map((n) => (n === "grey" ? "image" : n));
+    await expect(
+      OnnxModel.fromBytes(onnx.ModelProto.encode(proto).finish(), "renamed.onnx"),
+    ).rejects.toThrow(
+      /renamed\.onnx: not a chromoseg ONNX model \(graph image → probabilities; expected grey → probabilities\)/,
+    );
     await expect(OnnxModel.fromBytes(incompatible, "other.onnx")).rejects.toThrow(
       /other\.onnx: not a chromoseg ONNX model \(incompatible classes \[background, chromosome\]/,
     );
