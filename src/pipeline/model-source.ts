@@ -1,0 +1,163 @@
+/**
+ * The model a long-lived process (the segment function, the local pipeline) segments with: the
+ * one the bucket's pointer names, downloaded once, checked against its sha256 and reused; the
+ * pointer is looked at again at most every `recheckSeconds` (by ETag, so an unchanged pointer
+ * costs one small request); without a pointer, the model baked into the image.
+ */
+import { createHash } from "node:crypto";
+import { access } from "node:fs/promises";
+import { join } from "node:path";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { writeFileAtomically } from "../files.js";
+import { OnnxModel } from "../infer/onnx-model.js";
+
+/** The JSON object at models/latest.json. */
+export interface ModelPointer {
+  /** A name for the version, e.g. `2026-11-26T20-15-03Z`. */
+  version: string;
+  /** The ONNX file's key, under models/. */
+  key: string;
+  /** sha256 of the ONNX file, hex. */
+  sha256: string;
+  /** Anything else the publisher records (metrics, data hash). */
+  metadata?: Record<string, unknown>;
+}
+
+export interface ModelSourceOptions {
+  s3: S3Client;
+  bucket: string;
+  pointerKey: string;
+  /** The model to use while the bucket has no pointer. */
+  fallbackPath: string;
+  /** Where downloaded models are kept. @default "/tmp/chromoseg-models" */
+  cacheDir?: string;
+  /** Look at the pointer again after this many seconds. @default 60 */
+  recheckSeconds?: number;
+  /** onnxruntime threads. @default the machine's cores */
+  threads?: number;
+  /** Milliseconds since some origin; tests move it. @default performance.now */
+  now?: () => number;
+}
+
+export interface CurrentModel {
+  model: OnnxModel;
+  /** The pointer's version, or `fallback` for the baked-in model. */
+  version: string;
+}
+
+export class ModelSource {
+  private current?: CurrentModel & { etag?: string; sha256: string };
+  private checkedAt = -Infinity;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ModelSourceOptions) {
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** The model to use now. Throws on S3 faults (the caller's retry) and on a corrupt download. */
+  async get(): Promise<CurrentModel> {
+    const recheck = (this.options.recheckSeconds ?? 60) * 1000;
+    if (this.current && this.now() - this.checkedAt < recheck) return this.current;
+    const pointer = await this.readPointer();
+    this.checkedAt = this.now();
+    if (pointer === "unchanged") return this.current!;
+    if (pointer === "absent") {
+      if (this.current?.version !== FALLBACK)
+        await this.use(await OnnxModel.load(this.options.fallbackPath, this.sessionOptions()), {
+          version: FALLBACK,
+          sha256: "",
+        });
+      return this.current!;
+    }
+    if (pointer.value.sha256 !== this.current?.sha256) {
+      const file = await this.download(pointer.value);
+      await this.use(await OnnxModel.load(file, this.sessionOptions()), {
+        version: pointer.value.version,
+        sha256: pointer.value.sha256,
+      });
+    }
+    this.current!.etag = pointer.etag;
+    this.current!.version = pointer.value.version;
+    return this.current!;
+  }
+
+  async release(): Promise<void> {
+    await this.current?.model.release();
+    this.current = undefined;
+  }
+
+  private async use(model: OnnxModel, identity: { version: string; sha256: string }) {
+    const previous = this.current?.model;
+    this.current = { model, ...identity };
+    await previous?.release();
+  }
+
+  private sessionOptions() {
+    return { threads: this.options.threads };
+  }
+
+  /** The pointer, `unchanged` (same ETag as last time) or `absent`. */
+  private async readPointer(): Promise<
+    { value: ModelPointer; etag?: string } | "unchanged" | "absent"
+  > {
+    const { s3, bucket, pointerKey } = this.options;
+    try {
+      const response = await s3.send(
+        new GetObjectCommand({ Bucket: bucket, Key: pointerKey, IfNoneMatch: this.current?.etag }),
+      );
+      const text = await response.Body!.transformToString();
+      return { value: parsePointer(text, pointerKey), etag: response.ETag };
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
+        ?.httpStatusCode;
+      if (status === 304) return "unchanged";
+      // without s3:ListBucket (the function has none), a missing key answers 403, not 404
+      if (status === 404 || status === 403) return "absent";
+      throw error;
+    }
+  }
+
+  /** Downloads the model once per sha256; refuses bytes whose sha256 differs from the pointer's. */
+  private async download(pointer: ModelPointer): Promise<string> {
+    const dir = this.options.cacheDir ?? "/tmp/chromoseg-models";
+    const file = join(dir, `${pointer.sha256}.onnx`);
+    if (await exists(file)) return file;
+    const response = await this.options.s3.send(
+      new GetObjectCommand({ Bucket: this.options.bucket, Key: pointer.key }),
+    );
+    const bytes = await response.Body!.transformToByteArray();
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    if (sha256 !== pointer.sha256)
+      throw new Error(
+        `model ${pointer.key} (version ${pointer.version}) has sha256 ${sha256}, the pointer says ${pointer.sha256}`,
+      );
+    await writeFileAtomically(file, bytes);
+    return file;
+  }
+}
+
+const FALLBACK = "fallback";
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parsePointer(text: string, key: string): ModelPointer {
+  let value: Partial<ModelPointer>;
+  try {
+    value = JSON.parse(text) as Partial<ModelPointer>;
+  } catch {
+    throw new Error(`${key} is not JSON`);
+  }
+  for (const field of ["version", "key", "sha256"] as const) {
+    if (typeof value[field] !== "string" || !value[field])
+      throw new Error(`${key} has no ${field}`);
+  }
+  return value as ModelPointer;
+}

@@ -1,0 +1,86 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { describe, expect, it } from "vitest";
+import { ModelSource } from "../../src/pipeline/model-source.js";
+import type { ModelPointer } from "../../src/pipeline/model-source.js";
+import { LITE_MODEL, temporaryFolder } from "../helpers.js";
+import { localS3 } from "../s3.js";
+
+const s3 = localS3();
+const cacheDir = temporaryFolder();
+const POINTER = "models/latest.json";
+const FALLBACK = join(import.meta.dirname, "..", "..", "models", "default.onnx");
+
+async function put(key: string, body: string | Uint8Array): Promise<void> {
+  await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body }));
+}
+
+async function publish(version: string, bytes: Uint8Array, sha256?: string): Promise<void> {
+  const key = `models/${version}/model.onnx`;
+  await put(key, bytes);
+  const pointer: ModelPointer = {
+    version,
+    key,
+    sha256: sha256 ?? createHash("sha256").update(bytes).digest("hex"),
+  };
+  await put(POINTER, JSON.stringify(pointer));
+}
+
+describe("model source", () => {
+  it("uses the baked-in model without a pointer, then the published one once the pointer is re-read", async () => {
+    let clock = 0;
+    const source = new ModelSource({
+      s3: s3.client,
+      bucket: s3.bucket,
+      pointerKey: POINTER,
+      fallbackPath: FALLBACK,
+      cacheDir,
+      recheckSeconds: 60,
+      threads: 1,
+      now: () => clock,
+    });
+    const first = await source.get();
+    expect(first.version).toBe("fallback");
+
+    const lite = readFileSync(LITE_MODEL);
+    await publish("v1", lite);
+    clock += 30_000;
+    expect((await source.get()).version).toBe("fallback"); // within the recheck interval
+    clock += 31_000;
+    const published = await source.get();
+    expect(published.version).toBe("v1");
+    expect(published.model.sha256).toBe(createHash("sha256").update(lite).digest("hex"));
+
+    clock += 61_000;
+    expect(await source.get()).toBe(published); // pointer unchanged (same ETag): same session
+
+    await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: POINTER }));
+    clock += 61_000;
+    expect((await source.get()).version).toBe("fallback");
+    await source.release();
+  });
+
+  it("refuses a download whose sha256 is not the pointer's, and keeps the model it has", async () => {
+    let clock = 0;
+    const source = new ModelSource({
+      s3: s3.client,
+      bucket: s3.bucket,
+      pointerKey: POINTER,
+      fallbackPath: FALLBACK,
+      cacheDir,
+      threads: 1,
+      now: () => clock,
+    });
+    await publish("v2", readFileSync(LITE_MODEL));
+    expect((await source.get()).version).toBe("v2");
+    await publish("v3", readFileSync(FALLBACK), "0".repeat(64));
+    clock += 61_000;
+    await expect(source.get()).rejects.toThrow(
+      /version v3\) has sha256 \w+, the pointer says 0{64}/,
+    );
+    expect((await source.get()).version).toBe("v2");
+    await source.release();
+  });
+});

@@ -1,0 +1,40 @@
+/** A real S3 server (s3rver) on loopback for tests, with a client pointed at it. */
+import { S3Client } from "@aws-sdk/client-s3";
+import S3rver from "s3rver";
+import { afterAll, beforeAll } from "vitest";
+import { temporaryFolder } from "./helpers.js";
+
+export interface LocalS3 {
+  client: S3Client;
+  bucket: string;
+  endpoint: string;
+  server: S3rver;
+}
+
+/** Starts s3rver with one bucket before the test file's tests and stops it after them. */
+export function localS3(bucket = "chromoseg-test"): LocalS3 {
+  const local = { bucket } as LocalS3;
+  const directory = temporaryFolder();
+  beforeAll(async () => {
+    local.server = new S3rver({
+      address: "127.0.0.1",
+      port: 0,
+      silent: true,
+      directory,
+      configureBuckets: [{ name: bucket, configs: [] }],
+    });
+    const { port } = (await local.server.run()) as { port: number };
+    local.endpoint = `http://127.0.0.1:${port}`;
+    local.client = new S3Client({
+      endpoint: local.endpoint,
+      forcePathStyle: true,
+      region: "us-east-1",
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    });
+  });
+  afterAll(async () => {
+    local.client?.destroy();
+    await local.server?.close();
+  });
+  return local;
+}
