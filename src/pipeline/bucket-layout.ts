@@ -33,3 +33,18 @@ export const TRIGGER_SUFFIXES: readonly string[] = IMAGE_SUFFIXES.flatMap((suffi
 export function triggersSegmentation(key: string): boolean {
   return key.startsWith(UPLOADS_PREFIX) && TRIGGER_SUFFIXES.some((suffix) => key.endsWith(suffix));
 }
+
+/**
+ * An object key as S3 event notifications carry it: URL-encoded, with `+` for a space
+ * (`uploads/day+1/%C3%A9t%C3%A9.png` is `uploads/day 1/été.png`).
+ */
+export function decodeEventKey(raw: string): string {
+  return decodeURIComponent(raw.replace(/\+/g, " "));
+}
+
+/** The folder of an upload's results: results/<path after uploads/>/ (the file name included). */
+export function resultsFolderFor(uploadKey: string): string {
+  if (!uploadKey.startsWith(UPLOADS_PREFIX))
+    throw new Error(`${uploadKey} is not under ${UPLOADS_PREFIX}`);
+  return `${RESULTS_PREFIX}${uploadKey.slice(UPLOADS_PREFIX.length)}/`;
+}
