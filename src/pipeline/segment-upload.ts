@@ -26,9 +26,17 @@ export interface Upload {
   eTag?: string;
 }
 
+/** report.json of an upload: the engine's report, the object's version and the model's. */
+export interface UploadReport extends SegmentReport {
+  versionId?: string;
+  eTag?: string;
+  /** The model pointer's version, or `fallback` for the model baked into the image. */
+  modelVersion: string;
+}
+
 export type UploadOutcome =
   | { status: "skipped"; key: string; reason: string }
-  | { status: "segmented"; key: string; results: string; report: SegmentReport }
+  | { status: "segmented"; key: string; results: string; report: UploadReport }
   | { status: "refused"; key: string; results: string; reason: string };
 
 export interface SegmentUploadOptions extends SegmentOptions {
@@ -79,7 +87,7 @@ export async function segmentUpload(
     if (error instanceof UserError) return refuse(error.message);
     throw error;
   }
-  const report = {
+  const report: UploadReport = {
     ...outputs.report,
     versionId: upload.versionId,
     eTag: upload.eTag,
