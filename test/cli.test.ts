@@ -48,6 +48,8 @@ describe("chromoseg command line", () => {
       "bench train",
       "bench kernels",
       "bench infer",
+      "models list",
+      "models promote",
     ]) {
       const { code, stdout } = await chromoseg(...command.split(" "), "--help");
       expect(code).toBe(0);

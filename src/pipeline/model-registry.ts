@@ -1,0 +1,152 @@
+/**
+ * Model versions in the bucket: models/<version>/ holds model.onnx, metadata.json and whatever
+ * else the trainer keeps with it; models/latest.json (the pointer) names the one in use. A
+ * version is named by the pointer only after all its files are uploaded.
+ */
+import { createHash } from "node:crypto";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { percent } from "../cli/format.js";
+import { UserError } from "../errors.js";
+import { MODELS_PREFIX, MODEL_POINTER_KEY } from "./bucket-layout.js";
+import type { ModelPointer } from "./model-source.js";
+
+export const MODEL_FILE = "model.onnx";
+export const VERSION_METADATA_FILE = "metadata.json";
+
+/** metadata.json of a version: what the quality gate and `models list` read. */
+export interface VersionMetadata {
+  version: string;
+  /** sha256 of model.onnx, hex. */
+  sha256: string;
+  /** Mean IoU on the test split, 0–1. */
+  testMeanIoU: number;
+  createdAt: string;
+  [other: string]: unknown;
+}
+
+export interface VersionSummary extends VersionMetadata {
+  current: boolean;
+}
+
+export class ModelRegistry {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  /**
+   * Uploads a version's files (model.onnx among them), then its metadata.json; returns the
+   * metadata. Does not touch the pointer.
+   */
+  async upload(
+    version: string,
+    files: Record<string, Uint8Array>,
+    testMeanIoU: number,
+    extra: Record<string, unknown> = {},
+  ): Promise<VersionMetadata> {
+    const model = files[MODEL_FILE];
+    if (!model) throw new Error(`version ${version} has no ${MODEL_FILE}`);
+    for (const [name, body] of Object.entries(files)) await this.put(keyOf(version, name), body);
+    const metadata: VersionMetadata = {
+      ...extra,
+      version,
+      sha256: createHash("sha256").update(model).digest("hex"),
+      testMeanIoU,
+      createdAt: new Date().toISOString(),
+    };
+    await this.put(keyOf(version, VERSION_METADATA_FILE), JSON.stringify(metadata, null, 2));
+    return metadata;
+  }
+
+  /**
+   * Points models/latest.json at `version` unless its test mean IoU is below the current one's
+   * by more than `tolerance` (the quality gate; `force` skips it). Returns whether it did.
+   */
+  async promote(
+    version: string,
+    { tolerance = 0.005, force = false }: { tolerance?: number; force?: boolean } = {},
+  ): Promise<{ promoted: boolean; reason: string }> {
+    const candidate = await this.metadata(version);
+    const current = await this.currentVersion();
+    if (!force && current && current !== version) {
+      const incumbent = await this.metadata(current);
+      if (candidate.testMeanIoU < incumbent.testMeanIoU - tolerance) {
+        return {
+          promoted: false,
+          reason: `test mean IoU ${percent(candidate.testMeanIoU, 2)} is below the current ${current}'s ${percent(incumbent.testMeanIoU, 2)} by more than ${percent(tolerance, 2)}`,
+        };
+      }
+    }
+    const pointer: ModelPointer = {
+      version,
+      key: keyOf(version, MODEL_FILE),
+      sha256: candidate.sha256,
+      metadata: { testMeanIoU: candidate.testMeanIoU },
+    };
+    await this.put(MODEL_POINTER_KEY, JSON.stringify(pointer, null, 2));
+    return {
+      promoted: true,
+      reason: current ? `replaces ${current}` : "the first version published",
+    };
+  }
+
+  /** Every version with metadata, oldest first, the pointer's marked. */
+  async list(): Promise<VersionSummary[]> {
+    const versions: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: MODELS_PREFIX,
+          Delimiter: "/",
+          ContinuationToken: token,
+        }),
+      );
+      for (const { Prefix } of page.CommonPrefixes ?? [])
+        versions.push(Prefix!.slice(MODELS_PREFIX.length, -1));
+      token = page.NextContinuationToken;
+    } while (token);
+    const current = await this.currentVersion();
+    const summaries = await Promise.all(
+      versions.map(async (v) => ({ ...(await this.metadata(v)), current: v === current })),
+    );
+    return summaries.sort(
+      (a, b) => a.createdAt.localeCompare(b.createdAt) || a.version.localeCompare(b.version),
+    );
+  }
+
+  /** The pointer's version, or null without a pointer. */
+  async currentVersion(): Promise<string | null> {
+    const text = await this.read(MODEL_POINTER_KEY);
+    return text === null ? null : (JSON.parse(text) as ModelPointer).version;
+  }
+
+  private async metadata(version: string): Promise<VersionMetadata> {
+    const text = await this.read(keyOf(version, VERSION_METADATA_FILE));
+    if (text === null)
+      throw new UserError(
+        `no model version ${version} (no ${keyOf(version, VERSION_METADATA_FILE)})`,
+      );
+    return JSON.parse(text) as VersionMetadata;
+  }
+
+  private async read(key: string): Promise<string | null> {
+    try {
+      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return await object.Body!.transformToString();
+    } catch (error) {
+      if ((error as { name?: string }).name === "NoSuchKey") return null;
+      throw error;
+    }
+  }
+
+  private async put(key: string, body: string | Uint8Array): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body }));
+  }
+}
+
+function keyOf(version: string, file: string): string {
+  return `${MODELS_PREFIX}${version}/${file}`;
+}
