@@ -3,10 +3,8 @@ import { join } from "node:path";
 import { Command, Option } from "commander";
 import { UserError } from "../errors.js";
 import { exportToOnnx } from "../export/export.js";
-import { MAX_ABS_DIFFERENCE, MIN_ARGMAX_AGREEMENT } from "../export/parity.js";
+import { MAX_ABS_DIFFERENCE, MIN_ARGMAX_AGREEMENT, loadParityImage } from "../export/parity.js";
 import { writeFileAtomically } from "../files.js";
-import { decimatePlane } from "../image/decimate.js";
-import { readGreyImage } from "../image/grey-image.js";
 import { BACKEND_CHOICES, selectBackend } from "../model/backend.js";
 import type { BackendChoice } from "../model/backend.js";
 import { loadModel, modelFolder } from "../model/storage.js";
@@ -64,8 +62,7 @@ export function exportCommand(): Command {
       const folder = await modelFolder(flags.model);
       const model = await loadModel(flags.model);
       const report = await readReport(join(folder, REPORT_FILE));
-      const slide = (await readGreyImage(flags.parityImage)).image;
-      const parityImage = decimatePlane(slide.data, slide.width, slide.height);
+      const parityImage = await loadParityImage(flags.parityImage);
       const started = performance.now();
       const { bytes, metadata } = await exportToOnnx({
         model,

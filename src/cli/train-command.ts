@@ -15,7 +15,7 @@ import { PRESET_NAMES, SEGNET_PRESETS, UPSAMPLINGS } from "../model/config.js";
 import type { PresetName, SegNetConfig, Upsampling } from "../model/config.js";
 import { LOSS_KINDS } from "../train/loss.js";
 import type { LossKind } from "../train/loss.js";
-import { CURVE_FILE, REPORT_FILE, train } from "../train/train.js";
+import { CURVE_FILE, REPORT_FILE, TRAIN_DEFAULTS, train } from "../train/train.js";
 import type { EpochRecord } from "../train/train.js";
 import { percent } from "./format.js";
 import { examples, integer, numberList, positive } from "./options.js";
@@ -91,49 +91,64 @@ export function trainCommand(): Command {
       "-e, --epochs <n>",
       "maximum epochs (early stopping usually ends sooner)",
       integer(1),
-      100,
+      TRAIN_DEFAULTS.maxEpochs,
     )
-    .option("--patience <n>", "epochs without improvement before stopping", integer(1), 3)
+    .option(
+      "--patience <n>",
+      "epochs without improvement before stopping",
+      integer(1),
+      TRAIN_DEFAULTS.patience,
+    )
     .option(
       "--min-delta <x>",
       "smallest decrease of the validation loss that counts as improvement",
       positive(true),
-      1e-4,
+      TRAIN_DEFAULTS.minDelta,
     )
-    .option("-b, --batch-size <n>", "samples per training step", integer(1), 16)
-    .option("--learning-rate <x>", "Adam's learning rate", positive(), 1e-3)
+    .option(
+      "-b, --batch-size <n>",
+      "samples per training step",
+      integer(1),
+      TRAIN_DEFAULTS.batchSize,
+    )
+    .option("--learning-rate <x>", "Adam's learning rate", positive(), TRAIN_DEFAULTS.learningRate)
     .addOption(
       new Option(
         "--loss <kind>",
         "crossentropy, weighted (per-class weights) or dice (cross-entropy + Dice)",
       )
         .choices(LOSS_KINDS)
-        .default("crossentropy"),
+        .default(TRAIN_DEFAULTS.loss),
     )
     .option(
       "--class-weights <list>",
       "weights of background,A,B,overlap for --loss weighted (default: 1/sqrt(frequency))",
       numberList,
     )
-    .option("--augment", "random flips and 90° rotations", false)
+    .option("--augment", "random flips and 90° rotations", TRAIN_DEFAULTS.augment)
     .option(
       "--jitter <x>",
       "random grey scaling by up to ± this fraction (0 = off)",
       positive(true),
-      0,
+      TRAIN_DEFAULTS.jitter,
     )
     .addOption(
       new Option("--split <kind>", "which samples are held out for test (never trained on)")
         .choices(SPLIT_KINDS)
-        .default("kaggle"),
+        .default(TRAIN_DEFAULTS.split),
     )
     .option(
       "--validation <fraction>",
       "fraction of the non-test samples used for validation",
       positive(),
-      0.05,
+      TRAIN_DEFAULTS.validationFraction,
     )
-    .option("-s, --seed <n>", "shuffling, augmentation and grouped split", integer(0), 1)
+    .option(
+      "-s, --seed <n>",
+      "shuffling, augmentation and grouped split",
+      integer(0),
+      TRAIN_DEFAULTS.seed,
+    )
     .addOption(
       new Option("--backend <name>", "auto tries tfjs-node-gpu, tfjs-node, wasm, cpu")
         .choices(BACKEND_CHOICES)

@@ -4,7 +4,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { NUM_CLASSES } from "../classes.js";
+import { decimatePlane } from "../image/decimate.js";
+import { readGreyImage } from "../image/grey-image.js";
 import type { GreyImage } from "../image/grey-image.js";
+import { SAMPLE_METAPHASE } from "../sample-images.js";
 import { normalizedBatch, padUp } from "../model/input.js";
 import { UserError } from "../errors.js";
 import { OnnxModel } from "../infer/onnx-model.js";
@@ -79,6 +82,15 @@ export function parityPasses(figures: ParityFigures): boolean {
     figures.maxAbsDifference <= MAX_ABS_DIFFERENCE &&
     figures.argmaxAgreement >= MIN_ARGMAX_AGREEMENT
   );
+}
+
+/**
+ * A metaphase brought to the training resolution (decimated ÷ 2), for `checkParity`'s real crops.
+ * @param file full-resolution image; default the bundled sample metaphase
+ */
+export async function loadParityImage(file = SAMPLE_METAPHASE): Promise<GreyImage> {
+  const slide = (await readGreyImage(file)).image;
+  return decimatePlane(slide.data, slide.width, slide.height);
 }
 
 /** The largest real crop the check cuts. */

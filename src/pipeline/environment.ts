@@ -3,6 +3,8 @@
  * one error names them all. The segment function and the training job read theirs this way.
  */
 
+import { UserError } from "../errors.js";
+
 /** A check of a set value: undefined when fine, else what is wrong with it. */
 export type ValueCheck = (value: string) => string | undefined;
 
@@ -26,7 +28,7 @@ export class EnvironmentReader {
   /** Throws one line naming every problem found. */
   finish(): void {
     if (this.problems.length)
-      throw new Error(`${this.what} environment: ${this.problems.join("; ")}`);
+      throw new UserError(`${this.what} environment: ${this.problems.join("; ")}`);
   }
 }
 

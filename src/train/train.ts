@@ -48,6 +48,21 @@ export interface TrainConfig {
   seed: number;
 }
 
+/** What `chromoseg train` and the training job use where nothing else is said. */
+export const TRAIN_DEFAULTS = {
+  learningRate: 1e-3,
+  batchSize: 16,
+  maxEpochs: 100,
+  patience: 3,
+  minDelta: 1e-4,
+  loss: "crossentropy",
+  augment: false,
+  jitter: 0,
+  split: "kaggle",
+  validationFraction: 0.05,
+  seed: 1,
+} as const satisfies Omit<TrainConfig, "preset" | "model" | "classWeights">;
+
 export interface EpochRecord {
   epoch: number;
   /** Mean training loss. */
