@@ -10,7 +10,7 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { UserError } from "../src/errors.js";
 import { runTrainingJob } from "../src/pipeline/training-job.js";
-import { readTrainingEnvironment } from "./environment.js";
+import { readTrainingEnvironment } from "../src/pipeline/training-environment.js";
 
 export const EXIT_CODES = { done: 0, fault: 1, badInput: 2 } as const;
 

@@ -8,7 +8,7 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import * as s3n from "aws-cdk-lib/aws-s3-notifications";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { SEGMENT_ENVIRONMENT } from "../../lambdas/segment/environment.js";
+import { SEGMENT_ENVIRONMENT } from "../../src/pipeline/segment-environment.js";
 import {
   MODEL_POINTER_KEY,
   MODELS_PREFIX,

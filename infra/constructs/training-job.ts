@@ -10,8 +10,8 @@ import { DATASETS_PREFIX, MODELS_PREFIX } from "../../src/pipeline/bucket-layout
 import {
   TRAINING_ENVIRONMENT,
   readTrainingEnvironment,
-} from "../../training-container/environment.js";
-import type { TrainingEnvironment } from "../../training-container/environment.js";
+} from "../../src/pipeline/training-environment.js";
+import type { TrainingEnvironment } from "../../src/pipeline/training-environment.js";
 import { BUILD_CONTEXT, TRAINING_DOCKERFILE, imageOptions } from "../docker-images.js";
 import type { DataBucket } from "./data-bucket.js";
 

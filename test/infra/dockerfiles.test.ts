@@ -12,7 +12,7 @@ import {
   SEGMENT_DOCKERFILE,
   TRAINING_DOCKERFILE,
 } from "../../infra/docker-images.js";
-import { FALLBACK_MODEL_PATH } from "../../lambdas/segment/environment.js";
+import { FALLBACK_MODEL_PATH } from "../../src/pipeline/segment-environment.js";
 import { parseDockerfile } from "./dockerfile.js";
 import type { Stage } from "./dockerfile.js";
 import { synthesize } from "./synth.js";

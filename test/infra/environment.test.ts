@@ -1,10 +1,13 @@
 /** The configuration contracts of the segment function and the training job. */
 import { describe, expect, it } from "vitest";
-import { SEGMENT_ENVIRONMENT, readSegmentEnvironment } from "../../lambdas/segment/environment.js";
+import {
+  SEGMENT_ENVIRONMENT,
+  readSegmentEnvironment,
+} from "../../src/pipeline/segment-environment.js";
 import {
   TRAINING_ENVIRONMENT,
   readTrainingEnvironment,
-} from "../../training-container/environment.js";
+} from "../../src/pipeline/training-environment.js";
 import { synthesize } from "./synth.js";
 import { resource } from "./template.js";
 

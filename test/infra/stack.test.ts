@@ -1,7 +1,7 @@
 /** What ChromosegStack promises, with the default settings (issue 4/6, section 1). */
 import { describe, expect, it } from "vitest";
 import { STACK_OUTPUTS } from "../../infra/chromoseg-stack.js";
-import { SEGMENT_ENVIRONMENT } from "../../lambdas/segment/environment.js";
+import { SEGMENT_ENVIRONMENT } from "../../src/pipeline/segment-environment.js";
 import {
   MODEL_POINTER_KEY,
   TRIGGER_SUFFIXES,
@@ -9,7 +9,7 @@ import {
   isImageName,
   triggersSegmentation,
 } from "../../src/pipeline/bucket-layout.js";
-import { TRAINING_ENVIRONMENT } from "../../training-container/environment.js";
+import { TRAINING_ENVIRONMENT } from "../../src/pipeline/training-environment.js";
 import { synthesize } from "./synth.js";
 import {
   actions,

@@ -2,8 +2,8 @@
  * The segment function's configuration contract: the environment variables infra/ sets and
  * handler.ts reads. Both take the names from here, so the two cannot drift.
  */
-import { MODELS_PREFIX } from "../../src/pipeline/bucket-layout.js";
-import { EnvironmentReader, under } from "../../src/pipeline/environment.js";
+import { MODELS_PREFIX } from "./bucket-layout.js";
+import { EnvironmentReader, under } from "./environment.js";
 
 export interface SegmentEnvironment {
   /** The bucket holding uploads/, results/ and models/. */

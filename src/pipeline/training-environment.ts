@@ -3,10 +3,10 @@
  * definition in infra/ sets and entrypoint.ts reads. Both take the names from here, so the two
  * cannot drift.
  */
-import { PRESET_NAMES } from "../src/model/config.js";
-import type { PresetName } from "../src/model/config.js";
-import { DATASETS_PREFIX, MODELS_PREFIX } from "../src/pipeline/bucket-layout.js";
-import { EnvironmentReader, positiveInteger, under } from "../src/pipeline/environment.js";
+import { PRESET_NAMES } from "../model/config.js";
+import type { PresetName } from "../model/config.js";
+import { DATASETS_PREFIX, MODELS_PREFIX } from "./bucket-layout.js";
+import { EnvironmentReader, positiveInteger, under } from "./environment.js";
 
 export interface TrainingEnvironment {
   /** The bucket holding datasets/ and models/. */
