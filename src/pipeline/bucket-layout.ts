@@ -48,3 +48,8 @@ export function resultsFolderFor(uploadKey: string): string {
     throw new Error(`${uploadKey} is not under ${UPLOADS_PREFIX}`);
   return `${RESULTS_PREFIX}${uploadKey.slice(UPLOADS_PREFIX.length)}/`;
 }
+
+/** The inverse of `decodeEventKey`: a key as S3 puts it into an event notification. */
+export function encodeEventKey(key: string): string {
+  return encodeURIComponent(key).replace(/%20/g, "+").replace(/%2F/g, "/");
+}

@@ -1,0 +1,171 @@
+/**
+ * The AWS pipeline on one machine: s3rver as the bucket (its data in a local folder), and its
+ * ObjectCreated events delivered as S3 would deliver them (keys URL-encoded, the trigger's prefix
+ * and suffix filter) to the segment function's own handler, with a Lambda-like context, a timeout
+ * and Lambda's asynchronous retries. The AWS SDK finds the local endpoint through the standard
+ * configuration (AWS_ENDPOINT_URL_S3 and the credentials' variables), so the handler and the
+ * training job run unmodified.
+ */
+import { randomUUID } from "node:crypto";
+import { S3Client } from "@aws-sdk/client-s3";
+import type { Context, S3Event, S3EventRecord } from "aws-lambda";
+import S3rver from "s3rver";
+import {
+  MODEL_POINTER_KEY,
+  decodeEventKey,
+  encodeEventKey,
+  triggersSegmentation,
+} from "./bucket-layout.js";
+import { SEGMENT_ENVIRONMENT } from "./segment-environment.js";
+import type { SegmentHandler } from "./segment-handler.js";
+
+export interface LocalPipelineOptions {
+  /** Where s3rver keeps the bucket's objects. */
+  directory: string;
+  /** @default "chromoseg-local" */
+  bucket?: string;
+  /** 0 picks a free port. @default 4568 (s3rver's) */
+  port?: number;
+  /** The segment function's time limit per event. @default 60 */
+  timeoutSeconds?: number;
+  /** Lambda retries a failed asynchronous invocation this many times. @default 2 */
+  retries?: number;
+  /** Called for each event that failed every attempt (Lambda's failure queue). */
+  onFailure?: (record: S3EventRecord, error: Error) => void;
+}
+
+export interface DeliveryCounts {
+  /** Events that reached the handler's filter and were invoked. */
+  delivered: number;
+  succeeded: number;
+  /** Events that failed every attempt. */
+  failed: number;
+}
+
+/** The credentials s3rver accepts. */
+const CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+const REGION = "us-east-1";
+
+export class LocalPipeline {
+  readonly counts: DeliveryCounts = { delivered: 0, succeeded: 0, failed: 0 };
+  private queue: Promise<void> = Promise.resolve();
+  private pending = 0;
+
+  private constructor(
+    private readonly server: S3rver,
+    readonly endpoint: string,
+    readonly bucket: string,
+    private readonly handler: SegmentHandler,
+    private readonly options: LocalPipelineOptions,
+  ) {}
+
+  /** Starts the server, creates the bucket and points this process's AWS configuration at it. */
+  static async start(options: LocalPipelineOptions): Promise<LocalPipeline> {
+    const bucket = options.bucket ?? "chromoseg-local";
+    const server = new S3rver({
+      address: "127.0.0.1",
+      port: options.port ?? 4568,
+      silent: true,
+      directory: options.directory,
+      configureBuckets: [{ name: bucket, configs: [] }],
+    });
+    const { port } = (await server.run()) as { port: number };
+    const endpoint = `http://127.0.0.1:${port}`;
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_S3: endpoint,
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_REGION: REGION,
+      [SEGMENT_ENVIRONMENT.bucket]: bucket,
+      [SEGMENT_ENVIRONMENT.modelPointerKey]: MODEL_POINTER_KEY,
+    });
+    // loaded after the environment is set, as Lambda loads it into a configured container
+    const { segmentHandler } = await import("./segment-handler.js");
+    const pipeline = new LocalPipeline(server, endpoint, bucket, segmentHandler, options);
+    // s3rver is a Koa application, an EventEmitter its types leave out
+    (server as unknown as NodeJS.EventEmitter).on("event", (event: S3Event) =>
+      pipeline.receive(event),
+    );
+    return pipeline;
+  }
+
+  /** A client for this bucket, configured as any S3 client would be for it. */
+  client(): S3Client {
+    return new S3Client({
+      endpoint: this.endpoint,
+      forcePathStyle: true,
+      region: REGION,
+      credentials: CREDENTIALS,
+    });
+  }
+
+  /** Resolves once every event received so far has been handled (or has failed for good). */
+  async idle(): Promise<void> {
+    while (this.pending > 0) await this.queue;
+  }
+
+  async stop(): Promise<void> {
+    await this.idle();
+    await this.server.close();
+  }
+
+  private receive(event: S3Event): void {
+    for (const record of event.Records) {
+      const key = record.s3.object.key;
+      // the notification's filter, as infra/ configures it
+      if (!record.eventName.startsWith("ObjectCreated") || !triggersSegmentation(key)) continue;
+      // S3 sends keys URL-encoded; s3rver sends them as they are
+      const delivered: S3EventRecord = {
+        ...record,
+        s3: { ...record.s3, object: { ...record.s3.object, key: encodeEventKey(key) } },
+      };
+      this.pending++;
+      this.counts.delivered++;
+      this.queue = this.queue.then(() => this.invoke(delivered)).finally(() => this.pending--);
+    }
+  }
+
+  /** One event, with Lambda's asynchronous retries. */
+  private async invoke(record: S3EventRecord): Promise<void> {
+    const attempts = 1 + (this.options.retries ?? 2);
+    let lastError = new Error("not attempted");
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        await this.withTimeout((context) => this.handler({ Records: [record] }, context));
+        this.counts.succeeded++;
+        return;
+      } catch (error) {
+        lastError = error as Error;
+      }
+    }
+    this.counts.failed++;
+    this.options.onFailure?.(record, lastError);
+    console.error(
+      `local pipeline: ${decodeEventKey(record.s3.object.key)} failed ${attempts} times: ${lastError.message}`,
+    );
+  }
+
+  private async withTimeout<T>(run: (context: Context) => Promise<T>): Promise<T> {
+    const timeout = (this.options.timeoutSeconds ?? 60) * 1000;
+    const deadline = Date.now() + timeout;
+    const context = {
+      awsRequestId: randomUUID(),
+      functionName: "chromoseg-segment-local",
+      functionVersion: "$LATEST",
+      memoryLimitInMB: "2048",
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    } as Context;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Task timed out after ${timeout / 1000} seconds`)),
+        timeout,
+      );
+    });
+    try {
+      return await Promise.race([run(context), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
