@@ -8,6 +8,7 @@ import { evaluateCommand } from "./cli/evaluate-command.js";
 import { exportCommand } from "./cli/export-command.js";
 import { generateCommand } from "./cli/generate-command.js";
 import { inspectCommand } from "./cli/inspect-command.js";
+import { localCommand } from "./cli/local-command.js";
 import { modelsCommand } from "./cli/models-command.js";
 import { segmentCommand } from "./cli/segment-command.js";
 import { trainCommand } from "./cli/train-command.js";
@@ -27,6 +28,7 @@ const program = new Command("chromoseg")
   .addCommand(exportCommand())
   .addCommand(segmentCommand())
   .addCommand(modelsCommand())
+  .addCommand(localCommand())
   .addCommand(benchCommand());
 
 try {

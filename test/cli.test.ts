@@ -50,6 +50,8 @@ describe("chromoseg command line", () => {
       "bench infer",
       "models list",
       "models promote",
+      "local",
+      "local train",
     ]) {
       const { code, stdout } = await chromoseg(...command.split(" "), "--help");
       expect(code).toBe(0);
@@ -81,6 +83,21 @@ describe("chromoseg command line", () => {
     expect(report).toMatchObject({ mode: "crop", width: 93, height: 94 });
     expect(existsSync(join(out, "day 1", "pair.PNG", "overlay.png"))).toBe(true);
     expect(existsSync(join(out, "empty.png"))).toBe(false);
+  });
+
+  it("runs images through the local pipeline and writes a page of inputs beside overlays", async () => {
+    const out = join(folder, "local-out");
+    const { code, stdout } = await chromoseg(
+      "local",
+      REPLICA_SAMPLE,
+      ...["--data", join(folder, "local-s3"), "--out", out, "--port", "0"],
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/uploads\/replica-sample\.png\s+93 × 94\s+crop/);
+    const page = readFileSync(join(out, "index.html"), "utf8");
+    expect(page).toContain('<img src="replica-sample.png/overlay.png" alt="overlay">');
+    for (const file of ["input.png", "overlay.png", "labels.png", "report.json"])
+      expect(existsSync(join(out, "replica-sample.png", file))).toBe(true);
   });
 
   it("reports a bad input file in one line naming it, with exit code 1", async () => {

@@ -1,15 +1,15 @@
-import { readFile, readdir, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { basename, join, relative } from "node:path";
+import { join } from "node:path";
 import { Command, Option } from "commander";
 import { UserError } from "../errors.js";
 import { DEFAULT_MAX_PIXELS } from "../image/grey-image.js";
-import { isImageName } from "../image/image-files.js";
+import { findImages } from "../image/find-images.js";
 import { OnnxModel } from "../infer/onnx-model.js";
 import { CROP_MODE_MAX_SIDE, SEGMENT_MODES, segmentImage } from "../infer/segment-image.js";
 import type { SegmentMode, SegmentReport } from "../infer/segment-image.js";
 import { writeSegmentOutputs } from "../infer/write-outputs.js";
-import { table } from "./format.js";
+import { printSegmentSummary } from "./segment-summary.js";
 import { examples, integer, positive } from "./options.js";
 
 interface SegmentFlags {
@@ -64,9 +64,10 @@ export function segmentCommand(): Command {
       ),
     )
     .action(async (inputs: string[], flags: SegmentFlags) => {
-      const jobs = (await Promise.all(inputs.map((input) => listJobs(input, flags.out)))).flat();
-      if (jobs.length === 0) throw new UserError(`no images found in ${inputs.join(", ")}`);
-      refuseSharedOutputs(jobs);
+      const jobs = (await findImages(inputs)).map(({ file, name }) => ({
+        file,
+        out: join(flags.out, name),
+      }));
       const model = await OnnxModel.load(flags.model, { threads: flags.threads });
       const reports: SegmentReport[] = [];
       const failures: string[] = [];
@@ -83,7 +84,7 @@ export function segmentCommand(): Command {
       } finally {
         await model.release();
       }
-      if (reports.length) printSummary(reports);
+      if (reports.length) printSegmentSummary(reports);
       console.log(
         `\n${reports.length} of ${jobs.length} images segmented; outputs in ${flags.out}`,
       );
@@ -114,55 +115,4 @@ async function segmentFile(
   });
   await writeSegmentOutputs(job.out, outputs);
   return outputs.report;
-}
-
-/** A file is a job whatever its name; a folder gives its image files, recursively. */
-async function listJobs(input: string, out: string): Promise<Job[]> {
-  let isFolder: boolean;
-  try {
-    isFolder = (await stat(input)).isDirectory();
-  } catch {
-    throw new UserError(`${input}: no such file or folder`);
-  }
-  if (!isFolder) return [{ file: input, out: join(out, basename(input)) }];
-  const entries = await readdir(input, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && isImageName(e.name))
-    .map((e) => join(e.parentPath, e.name))
-    .sort()
-    .map((file) => ({ file, out: join(out, relative(input, file)) }));
-}
-
-/** Two inputs with one name (a/x.png and b/x.png given as files) would overwrite each other. */
-function refuseSharedOutputs(jobs: Job[]): void {
-  const seen = new Map<string, string>();
-  for (const job of jobs) {
-    const other = seen.get(job.out);
-    if (other)
-      throw new UserError(
-        `${other} and ${job.file} would both write to ${job.out}; give their folder instead, or segment them separately`,
-      );
-    seen.set(job.out, job.file);
-  }
-}
-
-function printSummary(reports: SegmentReport[]): void {
-  console.log(
-    table([
-      ["image", "size", "mode", "objects", "overlapping", "overlap", "ms"],
-      ...reports.map((r) => {
-        const segmented = r.objects?.filter((o) => o.segmented) ?? [];
-        const t = r.timings;
-        return [
-          r.image,
-          `${r.width} × ${r.height}`,
-          r.mode + (r.tta ? " + tta" : ""),
-          r.objects ? `${segmented.length} of ${r.objects.length}` : "-",
-          r.objects ? segmented.filter((o) => o.overlapping).length : "-",
-          r.overlapFound ? "yes" : "no",
-          (t.decode + (t.find ?? 0) + t.inference + t.encode).toFixed(0),
-        ];
-      }),
-    ]),
-  );
 }

@@ -1,0 +1,243 @@
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { Command } from "commander";
+import sharp from "sharp";
+import { UserError } from "../errors.js";
+import { writeFileAtomically } from "../files.js";
+import { findImages } from "../image/find-images.js";
+import type { ImageInput } from "../image/find-images.js";
+import { decodeGreyImage } from "../image/grey-image.js";
+import { OUTPUT_FILES } from "../infer/write-outputs.js";
+import { DATASETS_PREFIX, UPLOADS_PREFIX, resultsFolderFor } from "../pipeline/bucket-layout.js";
+import { LocalPipeline } from "../pipeline/local-pipeline.js";
+import { ERROR_FILE } from "../pipeline/segment-upload.js";
+import type { UploadReport } from "../pipeline/segment-upload.js";
+import { runTrainingJob } from "../pipeline/training-job.js";
+import { PRESET_NAMES } from "../model/config.js";
+import type { PresetName } from "../model/config.js";
+import { renderIndexPage } from "../render/index-page.js";
+import type { PageEntry } from "../render/index-page.js";
+import { stretchContrast } from "../render/contrast.js";
+import { SAMPLE_METAPHASE } from "../sample-images.js";
+import { TRAIN_DEFAULTS } from "../train/train.js";
+import { examples, integer } from "./options.js";
+import { printSegmentSummary } from "./segment-summary.js";
+
+interface LocalFlags {
+  out: string;
+  data: string;
+  port: number;
+  serve?: boolean;
+}
+
+const SAMPLES = dirname(SAMPLE_METAPHASE);
+
+export function localCommand(): Command {
+  const local = new Command("local")
+    .summary("the AWS pipeline on this machine: local S3, the segment function, training")
+    .description(
+      "Runs the pipeline of the AWS stack on this machine: s3rver as the bucket (its objects kept in --data), " +
+        "its upload events delivered through the same filter to the same segment function, and the same " +
+        "training job (chromoseg local train). The AWS SDK is pointed at it through the standard configuration " +
+        "(AWS_ENDPOINT_URL_S3 and S3RVER credentials), so nothing runs differently.\n\n" +
+        "Without --serve: uploads the inputs (default: the bundled samples/) under uploads/, waits for their " +
+        "results, copies them to --out (labels.png, overlay.png, report.json or error.json, and input.png, a " +
+        "viewable copy of the input), prints a summary and writes --out/index.html, a page with each input " +
+        "beside its overlay. The model is the bucket's (models/latest.json), else the bundled default.",
+    )
+    .argument("[inputs...]", "images or folders to upload (default: the bundled samples/)")
+    .option("-o, --out <dir>", "where the results are copied", "out")
+    .option("--data <dir>", "where the local bucket keeps its objects", ".chromoseg/s3")
+    .option("--port <n>", "the local S3's port", integer(0, 65535), 4568)
+    .option("--serve", "keep the pipeline running for any S3 client until Ctrl-C")
+    .addHelpText(
+      "after",
+      examples(
+        "chromoseg local",
+        "chromoseg local ../shared/data/metaphases/ --out out/metaphases",
+        "chromoseg local --serve",
+      ),
+    )
+    .action((inputs: string[], flags: LocalFlags) =>
+      flags.serve ? serve(flags) : segmentLocally(inputs.length ? inputs : [SAMPLES], flags),
+    );
+  local
+    .command("train")
+    .description(
+      "Runs the training job against the local bucket, as the Batch job definition runs it: uploads --dataset " +
+        "to datasets/, trains with early stopping, evaluates on the test split, exports to ONNX with the parity " +
+        "check, uploads models/<version>/ and moves models/latest.json if the quality gate lets it.",
+    )
+    .requiredOption("-d, --dataset <file.h5>", "training data (Kaggle layout)")
+    .option("-p, --preset <name>", `${PRESET_NAMES.join(" or ")}`, "lite")
+    .option("-e, --epochs <n>", "maximum epochs", integer(1), TRAIN_DEFAULTS.maxEpochs)
+    .option("--patience <n>", "early stopping's patience", integer(1), TRAIN_DEFAULTS.patience)
+    .option("--force", "publish past the quality gate")
+    .option("--data <dir>", "where the local bucket keeps its objects", ".chromoseg/s3")
+    .option("--port <n>", "the local S3's port", integer(0, 65535), 4568)
+    .addHelpText(
+      "after",
+      examples("chromoseg local train --dataset data/small.h5 --epochs 2 && chromoseg local"),
+    )
+    .action(trainLocally);
+  return local;
+}
+
+async function serve(flags: LocalFlags): Promise<void> {
+  const pipeline = await LocalPipeline.start({ directory: flags.data, port: flags.port });
+  const bucket = `s3://${pipeline.bucket}`;
+  console.log(
+    `local pipeline: S3 at ${pipeline.endpoint}, bucket ${pipeline.bucket} (objects in ${flags.data})`,
+  );
+  console.log("with any S3 client (credentials S3RVER / S3RVER, region us-east-1, path-style):");
+  console.log(
+    `  AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER aws s3 cp pair.png ${bucket}/${UPLOADS_PREFIX}pair.png --endpoint-url ${pipeline.endpoint}`,
+  );
+  console.log(
+    `  AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER aws s3 ls ${bucket}/results/ --recursive --endpoint-url ${pipeline.endpoint}`,
+  );
+  console.log("Ctrl-C stops.");
+  await new Promise<void>((resolve) => process.once("SIGINT", resolve));
+  await pipeline.stop();
+}
+
+async function segmentLocally(inputs: string[], flags: LocalFlags): Promise<void> {
+  const images = await findImages(inputs);
+  // the function's JSON logs and metrics are for CloudWatch; here the summary says it all
+  process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
+  process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
+  const pipeline = await LocalPipeline.start({ directory: flags.data, port: flags.port });
+  const s3 = pipeline.client();
+  try {
+    console.log(`local pipeline: S3 at ${pipeline.endpoint}; uploading ${images.length} images`);
+    for (const image of images) {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: pipeline.bucket,
+          Key: UPLOADS_PREFIX + image.name,
+          Body: await readFile(image.file),
+        }),
+      );
+    }
+    await pipeline.idle();
+    const entries = await Promise.all(
+      images.map((image) => collect(s3, pipeline.bucket, image, flags.out)),
+    );
+    await writeFileAtomically(
+      join(flags.out, "index.html"),
+      renderIndexPage(entries, "chromoseg: local pipeline results"),
+    );
+    const reports = entries.flatMap((e) => ("error" in e.result ? [] : [e.result]));
+    if (reports.length) printSegmentSummary(reports);
+    const failures = entries.filter((e) => "error" in e.result);
+    console.log(
+      `\n${reports.length} of ${images.length} images segmented; results in ${flags.out}, page ${join(flags.out, "index.html")}`,
+    );
+    for (const f of failures)
+      console.error(`  ${f.name}: ${(f.result as { error: string }).error}`);
+    if (failures.length) process.exitCode = 1;
+  } finally {
+    s3.destroy();
+    await pipeline.stop();
+  }
+}
+
+/** Copies an upload's results from the bucket to `out`/<name>/, with a viewable input.png. */
+async function collect(
+  s3: S3Client,
+  bucket: string,
+  image: ImageInput,
+  out: string,
+): Promise<PageEntry> {
+  const folder = join(out, image.name);
+  const results = resultsFolderFor(UPLOADS_PREFIX + image.name);
+  const read = async (name: string): Promise<Uint8Array | null> => {
+    try {
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: results + name }));
+      return await object.Body!.transformToByteArray();
+    } catch (error) {
+      if ((error as { name?: string }).name === "NoSuchKey") return null;
+      throw error;
+    }
+  };
+  await rm(folder, { recursive: true, force: true });
+  const entry = {
+    name: image.name,
+    input: `${image.name}/input.png`,
+    overlay: `${image.name}/${OUTPUT_FILES.overlay}`,
+    report: `${image.name}/${OUTPUT_FILES.report}`,
+  };
+  const report = await read(OUTPUT_FILES.report);
+  if (!report) {
+    const error = await read(ERROR_FILE);
+    if (error) await writeFileAtomically(join(folder, ERROR_FILE), error);
+    const reason = error
+      ? (JSON.parse(Buffer.from(error).toString()) as { reason: string }).reason
+      : "no result";
+    return { ...entry, report: `${image.name}/${ERROR_FILE}`, result: { error: reason } };
+  }
+  for (const name of [OUTPUT_FILES.labels, OUTPUT_FILES.overlay]) {
+    const bytes = await read(name);
+    if (bytes) await writeFileAtomically(join(folder, name), bytes);
+  }
+  await writeFileAtomically(join(folder, OUTPUT_FILES.report), report);
+  const { image: grey } = await decodeGreyImage(await readFile(image.file), image.file);
+  await writeFile(
+    join(folder, "input.png"),
+    await sharp(stretchContrast(grey.data), {
+      raw: { width: grey.width, height: grey.height, channels: 1 },
+    })
+      .toColourspace("b-w")
+      .png()
+      .toBuffer(),
+  );
+  return { ...entry, result: JSON.parse(Buffer.from(report).toString()) as UploadReport };
+}
+
+interface LocalTrainFlags {
+  dataset: string;
+  preset: string;
+  epochs: number;
+  patience: number;
+  force?: boolean;
+  data: string;
+  port: number;
+}
+
+async function trainLocally(flags: LocalTrainFlags): Promise<void> {
+  if (!(PRESET_NAMES as readonly string[]).includes(flags.preset))
+    throw new UserError(`--preset must be one of ${PRESET_NAMES.join(", ")}`);
+  const pipeline = await LocalPipeline.start({ directory: flags.data, port: flags.port });
+  const s3 = pipeline.client();
+  try {
+    const datasetKey = `${DATASETS_PREFIX}${flags.dataset.split("/").pop()}`;
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: pipeline.bucket,
+        Key: datasetKey,
+        Body: await readFile(flags.dataset),
+      }),
+    );
+    console.log(`uploaded ${flags.dataset} to s3://${pipeline.bucket}/${datasetKey}`);
+    const result = await runTrainingJob({
+      s3,
+      settings: {
+        bucket: pipeline.bucket,
+        datasetKey,
+        preset: flags.preset as PresetName,
+        epochs: flags.epochs,
+        patience: flags.patience,
+      },
+      workDir: join(dirname(flags.data), "training"),
+      force: flags.force,
+    });
+    console.log(
+      `version ${result.version}: test mean IoU ${(100 * result.testMeanIoU).toFixed(2)} %, ${result.promoted ? "published" : "not published"} (${result.reason})`,
+    );
+  } finally {
+    s3.destroy();
+    await pipeline.stop();
+  }
+}

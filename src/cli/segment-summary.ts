@@ -1,0 +1,24 @@
+import type { SegmentReport } from "../infer/segment-image.js";
+import { table } from "./format.js";
+
+/** One line per segmented image: size, mode, objects, overlap, time. */
+export function printSegmentSummary(reports: SegmentReport[]): void {
+  console.log(
+    table([
+      ["image", "size", "mode", "objects", "overlapping", "overlap", "ms"],
+      ...reports.map((r) => {
+        const segmented = r.objects?.filter((o) => o.segmented) ?? [];
+        const t = r.timings;
+        return [
+          r.image,
+          `${r.width} × ${r.height}`,
+          r.mode + (r.tta ? " + tta" : ""),
+          r.objects ? `${segmented.length} of ${r.objects.length}` : "-",
+          r.objects ? segmented.filter((o) => o.overlapping).length : "-",
+          r.overlapFound ? "yes" : "no",
+          (t.decode + (t.find ?? 0) + t.inference + t.encode).toFixed(0),
+        ];
+      }),
+    ]),
+  );
+}
