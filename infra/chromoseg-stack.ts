@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, Validations } from "aws-cdk-lib";
+import { STACK_OUTPUTS } from "../src/pipeline/stack-outputs.js";
 import type { StackProps } from "aws-cdk-lib";
 import * as kms from "aws-cdk-lib/aws-kms";
 import type { Construct } from "constructs";
@@ -34,13 +35,7 @@ export interface ChromosegStackProps extends StackProps {
   readonly retrainOnNewDataset?: boolean;
 }
 
-/** The stack's outputs, by name: `submit-training` and the README's commands read them. */
-export const STACK_OUTPUTS = {
-  bucketName: "BucketName",
-  functionName: "FunctionName",
-  jobQueueArn: "JobQueueArn",
-  jobDefinitionArn: "JobDefinitionArn",
-} as const;
+export { STACK_OUTPUTS };
 
 /**
  * chromoseg on AWS: a bucket whose uploads/ are segmented into results/ by a container-image

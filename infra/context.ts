@@ -8,6 +8,7 @@ import * as events from "aws-cdk-lib/aws-events";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Node } from "constructs";
 import type { PresetName } from "../src/model/config.js";
+import { DEFAULT_STACK_NAME } from "../src/pipeline/stack-outputs.js";
 import type { ChromosegStackProps } from "./chromoseg-stack.js";
 
 export interface ChromosegSettings {
@@ -22,7 +23,7 @@ export function settingsFromContext(node: Node): ChromosegSettings {
   const logRetention = context.logRetention("logRetentionDays");
   const schedule = context.string("trainingSchedule");
   return {
-    stackName: context.string("stackName") ?? "ChromosegStack",
+    stackName: context.string("stackName") ?? DEFAULT_STACK_NAME,
     props: {
       // Without account and region the stack is environment-agnostic: `cdk synth` needs no AWS
       // credentials, and `cdk deploy` uses the profile's account and region.

@@ -11,6 +11,7 @@ import { inspectCommand } from "./cli/inspect-command.js";
 import { localCommand } from "./cli/local-command.js";
 import { modelsCommand } from "./cli/models-command.js";
 import { segmentCommand } from "./cli/segment-command.js";
+import { submitTrainingCommand } from "./cli/submit-training-command.js";
 import { trainCommand } from "./cli/train-command.js";
 import { UserError } from "./errors.js";
 
@@ -29,6 +30,7 @@ const program = new Command("chromoseg")
   .addCommand(segmentCommand())
   .addCommand(modelsCommand())
   .addCommand(localCommand())
+  .addCommand(submitTrainingCommand())
   .addCommand(benchCommand());
 
 try {

@@ -52,6 +52,7 @@ describe("chromoseg command line", () => {
       "models promote",
       "local",
       "local train",
+      "submit-training",
     ]) {
       const { code, stdout } = await chromoseg(...command.split(" "), "--help");
       expect(code).toBe(0);
