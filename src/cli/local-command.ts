@@ -11,6 +11,7 @@ import type { ImageInput } from "../image/find-images.js";
 import { decodeGreyImage } from "../image/grey-image.js";
 import { OUTPUT_FILES } from "../infer/write-outputs.js";
 import { DATASETS_PREFIX, UPLOADS_PREFIX, resultsFolderFor } from "../pipeline/bucket-layout.js";
+import { DEFAULT_LOCAL_DATA } from "../pipeline/local-bucket.js";
 import { LocalPipeline } from "../pipeline/local-pipeline.js";
 import { ERROR_FILE } from "../pipeline/segment-upload.js";
 import type { UploadReport } from "../pipeline/segment-upload.js";
@@ -49,7 +50,7 @@ export function localCommand(): Command {
     )
     .argument("[inputs...]", "images or folders to upload (default: the bundled samples/)")
     .option("-o, --out <dir>", "where the results are copied", "out")
-    .option("--data <dir>", "where the local bucket keeps its objects", ".chromoseg/s3")
+    .option("--data <dir>", "where the local bucket keeps its objects", DEFAULT_LOCAL_DATA)
     .option("--port <n>", "the local S3's port", integer(0, 65535), 4568)
     .option("--serve", "keep the pipeline running for any S3 client until Ctrl-C")
     .addHelpText(
@@ -75,7 +76,7 @@ export function localCommand(): Command {
     .option("-e, --epochs <n>", "maximum epochs", integer(1), TRAIN_DEFAULTS.maxEpochs)
     .option("--patience <n>", "early stopping's patience", integer(1), TRAIN_DEFAULTS.patience)
     .option("--force", "publish past the quality gate")
-    .option("--data <dir>", "where the local bucket keeps its objects", ".chromoseg/s3")
+    .option("--data <dir>", "where the local bucket keeps its objects", DEFAULT_LOCAL_DATA)
     .option("--port <n>", "the local S3's port", integer(0, 65535), 4568)
     .addHelpText(
       "after",

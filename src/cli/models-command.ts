@@ -1,13 +1,16 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { Command } from "commander";
 import { UserError } from "../errors.js";
+import { DEFAULT_LOCAL_DATA, startLocalBucket } from "../pipeline/local-bucket.js";
 import { ModelRegistry } from "../pipeline/model-registry.js";
 import { percent, table } from "./format.js";
 import { examples, positive } from "./options.js";
 
 interface BucketFlags {
-  bucket: string;
+  bucket?: string;
   endpointUrl?: string;
+  /** The local bucket's folder (chromoseg local's --data). */
+  local?: string;
 }
 
 export function modelsCommand(): Command {
@@ -21,13 +24,20 @@ export function modelsCommand(): Command {
   models
     .command("list")
     .description("every version with its test mean IoU and date; * marks the one in use")
-    .requiredOption("--bucket <name>", "the bucket")
+    .option("--bucket <name>", "the bucket")
     .option("--endpoint-url <url>", "an S3 endpoint other than AWS's (path-style)")
-    .addHelpText("after", examples("chromoseg models list --bucket chromoseg-data-123"))
+    .option("--local [dir]", "the local bucket of chromoseg local (its --data folder)")
+    .addHelpText(
+      "after",
+      examples(
+        "chromoseg models list --bucket chromoseg-data-123",
+        "chromoseg models list --local",
+      ),
+    )
     .action(async (flags: BucketFlags) => {
-      const versions = await registryFor(flags).list();
+      const versions = await withRegistry(flags, (registry) => registry.list());
       if (!versions.length) {
-        console.log(`no model versions in s3://${flags.bucket}/models/`);
+        console.log("no model versions");
         return;
       }
       console.log(
@@ -65,7 +75,7 @@ export function modelsCommand(): Command {
     )
     .action(
       async (version: string, flags: BucketFlags & { tolerance: number; force?: boolean }) => {
-        const outcome = await registryFor(flags).promote(version, flags);
+        const outcome = await withRegistry(flags, (registry) => registry.promote(version, flags));
         if (!outcome.promoted) throw new UserError(`${version} not promoted: ${outcome.reason}`);
         console.log(`models/latest.json now names ${version} (${outcome.reason})`);
       },
@@ -73,7 +83,29 @@ export function modelsCommand(): Command {
   return models;
 }
 
-function registryFor({ bucket, endpointUrl }: BucketFlags): ModelRegistry {
-  const s3 = new S3Client(endpointUrl ? { endpoint: endpointUrl, forcePathStyle: true } : {});
-  return new ModelRegistry(s3, bucket);
+/** Runs `use` on the registry of the bucket the flags name: on AWS, at an endpoint, or local. */
+async function withRegistry<T>(
+  flags: BucketFlags,
+  use: (registry: ModelRegistry) => Promise<T>,
+): Promise<T> {
+  if (flags.local !== undefined) {
+    const directory = typeof flags.local === "string" ? flags.local : DEFAULT_LOCAL_DATA;
+    const local = await startLocalBucket({ directory, port: 0 });
+    const s3 = local.client();
+    try {
+      return await use(new ModelRegistry(s3, local.bucket));
+    } finally {
+      s3.destroy();
+      await local.close();
+    }
+  }
+  if (!flags.bucket) throw new UserError("give --bucket (or --local for the local bucket)");
+  const s3 = new S3Client(
+    flags.endpointUrl ? { endpoint: flags.endpointUrl, forcePathStyle: true } : {},
+  );
+  try {
+    return await use(new ModelRegistry(s3, flags.bucket));
+  } finally {
+    s3.destroy();
+  }
 }

@@ -7,25 +7,20 @@
  * training job run unmodified.
  */
 import { randomUUID } from "node:crypto";
-import { S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { Context, S3Event, S3EventRecord } from "aws-lambda";
-import S3rver from "s3rver";
 import {
   MODEL_POINTER_KEY,
   decodeEventKey,
   encodeEventKey,
   triggersSegmentation,
 } from "./bucket-layout.js";
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalBucket } from "./local-bucket.js";
+import type { LocalBucket, LocalBucketOptions } from "./local-bucket.js";
 import { SEGMENT_ENVIRONMENT } from "./segment-environment.js";
 import type { SegmentHandler } from "./segment-handler.js";
 
-export interface LocalPipelineOptions {
-  /** Where s3rver keeps the bucket's objects. */
-  directory: string;
-  /** @default "chromoseg-local" */
-  bucket?: string;
-  /** 0 picks a free port. @default 4568 (s3rver's) */
-  port?: number;
+export interface LocalPipelineOptions extends LocalBucketOptions {
   /** The segment function's time limit per event. @default 60 */
   timeoutSeconds?: number;
   /** Lambda retries a failed asynchronous invocation this many times. @default 2 */
@@ -42,48 +37,39 @@ export interface DeliveryCounts {
   failed: number;
 }
 
-/** The credentials s3rver accepts. */
-const CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
-const REGION = "us-east-1";
-
 export class LocalPipeline {
   readonly counts: DeliveryCounts = { delivered: 0, succeeded: 0, failed: 0 };
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
 
+  readonly endpoint: string;
+  readonly bucket: string;
+
   private constructor(
-    private readonly server: S3rver,
-    readonly endpoint: string,
-    readonly bucket: string,
+    private readonly local: LocalBucket,
     private readonly handler: SegmentHandler,
     private readonly options: LocalPipelineOptions,
-  ) {}
+  ) {
+    this.endpoint = local.endpoint;
+    this.bucket = local.bucket;
+  }
 
   /** Starts the server, creates the bucket and points this process's AWS configuration at it. */
   static async start(options: LocalPipelineOptions): Promise<LocalPipeline> {
-    const bucket = options.bucket ?? "chromoseg-local";
-    const server = new S3rver({
-      address: "127.0.0.1",
-      port: options.port ?? 4568,
-      silent: true,
-      directory: options.directory,
-      configureBuckets: [{ name: bucket, configs: [] }],
-    });
-    const { port } = (await server.run()) as { port: number };
-    const endpoint = `http://127.0.0.1:${port}`;
+    const local = await startLocalBucket(options);
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL_S3: endpoint,
-      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-      AWS_REGION: REGION,
-      [SEGMENT_ENVIRONMENT.bucket]: bucket,
+      AWS_ENDPOINT_URL_S3: local.endpoint,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_REGION: LOCAL_REGION,
+      [SEGMENT_ENVIRONMENT.bucket]: local.bucket,
       [SEGMENT_ENVIRONMENT.modelPointerKey]: MODEL_POINTER_KEY,
     });
     // loaded after the environment is set, as Lambda loads it into a configured container
     const { segmentHandler } = await import("./segment-handler.js");
-    const pipeline = new LocalPipeline(server, endpoint, bucket, segmentHandler, options);
+    const pipeline = new LocalPipeline(local, segmentHandler, options);
     // s3rver is a Koa application, an EventEmitter its types leave out
-    (server as unknown as NodeJS.EventEmitter).on("event", (event: S3Event) =>
+    (local.server as unknown as NodeJS.EventEmitter).on("event", (event: S3Event) =>
       pipeline.receive(event),
     );
     return pipeline;
@@ -91,12 +77,7 @@ export class LocalPipeline {
 
   /** A client for this bucket, configured as any S3 client would be for it. */
   client(): S3Client {
-    return new S3Client({
-      endpoint: this.endpoint,
-      forcePathStyle: true,
-      region: REGION,
-      credentials: CREDENTIALS,
-    });
+    return this.local.client();
   }
 
   /** Resolves once every event received so far has been handled (or has failed for good). */
@@ -106,7 +87,7 @@ export class LocalPipeline {
 
   async stop(): Promise<void> {
     await this.idle();
-    await this.server.close();
+    await this.local.close();
   }
 
   private receive(event: S3Event): void {
