@@ -104,7 +104,9 @@ export function evaluateCommand(): Command {
         tta: flags.tta ?? false,
         ...result.evaluation,
       };
-      const name = `${flags.split}${flags.tta ? "-tta" : ""}`;
+      // an ONNX export evaluated beside its tfjs model keeps both results
+      const onnx = flags.model.toLowerCase().endsWith(".onnx");
+      const name = `${flags.split}${onnx ? "-onnx" : ""}${flags.tta ? "-tta" : ""}`;
       const jsonFile = join(out, `evaluation-${name}.json`);
       const pngFile = join(out, `worst-${name}.png`);
       await writeFileAtomically(jsonFile, JSON.stringify(evaluation, null, 2));

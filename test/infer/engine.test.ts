@@ -15,6 +15,7 @@ import { segmentCrops } from "../../src/infer/segment-crops.js";
 import { segmentImage } from "../../src/infer/segment-image.js";
 import { OVERLAP_FRACTION, segmentSlide } from "../../src/infer/segment-slide.js";
 import { selectBackend } from "../../src/model/backend.js";
+import { Confusion } from "../../src/train/metrics.js";
 import {
   DAPI_CROP,
   LITE_MODEL,
@@ -43,17 +44,20 @@ describe("crop mode", () => {
     expect([report.width, report.height]).toEqual([93, 94]);
     expect(report.pixels).toMatchInlineSnapshot(`
       {
-        "background": 8107,
-        "chromosomeA": 1,
-        "chromosomeB": 244,
-        "overlap": 390,
+        "background": 8015,
+        "chromosomeA": 32,
+        "chromosomeB": 401,
+        "overlap": 294,
       }
     `);
     expect(report.overlapFound).toBe(true);
     const predicted = await sharp(labelsPng).extractChannel(0).raw().toBuffer();
     const truth = await sharp(REPLICA_SAMPLE_LABELS).extractChannel(0).raw().toBuffer();
-    const agreeing = predicted.filter((label, i) => label === truth[i]).length;
-    expect(agreeing / truth.length).toBeGreaterThan(0.95);
+    const confusion = new Confusion();
+    confusion.add(truth, predicted);
+    const { iou } = confusion.metrics();
+    expect(iou.chromosomeB).toBeGreaterThan(0.6);
+    expect(iou.overlap).toBeGreaterThan(0.6);
   });
 
   it("reads 12-bit data in a 16-bit file as the 8-bit values ÷ 16, the way the dataset was made", async () => {
