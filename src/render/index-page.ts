@@ -31,9 +31,10 @@ export function renderIndexPage(entries: PageEntry[], title: string): string {
 <style>
   body { font-family: system-ui, sans-serif; margin: 2rem; background: #fafafa; color: #222; }
   section { background: white; border: 1px solid #ddd; border-radius: 6px; padding: 1rem; margin-bottom: 1.5rem; }
-  .pair { display: flex; gap: 1rem; flex-wrap: wrap; }
-  figure { margin: 0; }
-  img { max-width: 46vw; max-height: 70vh; image-rendering: pixelated; border: 1px solid #ccc; background: black; }
+  /* input and overlay share a row, each half of it, small crops scaled up */
+  .pair { display: flex; gap: 1rem; }
+  figure { margin: 0; flex: 1 1 0; min-width: 0; }
+  img { width: 100%; height: auto; image-rendering: pixelated; border: 1px solid #ccc; background: black; }
   figcaption { font-size: 0.85rem; color: #555; }
   table { border-collapse: collapse; font-size: 0.9rem; margin-top: 0.5rem; }
   td, th { padding: 0.15rem 0.6rem; text-align: left; }
