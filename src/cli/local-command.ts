@@ -1,6 +1,6 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { Command } from "commander";
 import sharp from "sharp";
@@ -114,6 +114,10 @@ async function segmentLocally(inputs: string[], flags: LocalFlags): Promise<void
   try {
     console.log(`local pipeline: S3 at ${pipeline.endpoint}; uploading ${images.length} images`);
     for (const image of images) {
+      // an earlier run's report or error of the same name must not stand in for this one's
+      const results = resultsFolderFor(UPLOADS_PREFIX + image.name);
+      for (const name of [OUTPUT_FILES.report, ERROR_FILE])
+        await s3.send(new DeleteObjectCommand({ Bucket: pipeline.bucket, Key: results + name }));
       await s3.send(
         new PutObjectCommand({
           Bucket: pipeline.bucket,
