@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -189,7 +189,7 @@ async function collect(
   }
   await writeFileAtomically(join(folder, OUTPUT_FILES.report), report);
   const { image: grey } = await decodeGreyImage(await readFile(image.file), image.file);
-  await writeFile(
+  await writeFileAtomically(
     join(folder, "input.png"),
     await sharp(stretchContrast(grey.data), {
       raw: { width: grey.width, height: grey.height, channels: 1 },

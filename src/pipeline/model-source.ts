@@ -47,7 +47,7 @@ export interface CurrentModel {
 }
 
 export class ModelSource {
-  private current?: CurrentModel & { etag?: string; sha256: string };
+  private current?: CurrentModel & { etag?: string };
   private checkedAt = -Infinity;
   private readonly now: () => number;
 
@@ -64,18 +64,13 @@ export class ModelSource {
     if (pointer === "unchanged") return this.current!;
     if (pointer === "absent") {
       if (this.current?.version !== FALLBACK)
-        await this.use(await OnnxModel.load(this.options.fallbackPath, this.sessionOptions()), {
-          version: FALLBACK,
-          sha256: "",
-        });
+        await this.use(await OnnxModel.load(this.options.fallbackPath, this.sessionOptions()));
       return this.current!;
     }
-    if (pointer.value.sha256 !== this.current?.sha256) {
+    // the same bytes under another name (a re-published or promoted version) keep the session
+    if (pointer.value.sha256 !== this.current?.model.sha256) {
       const file = await this.download(pointer.value);
-      await this.use(await OnnxModel.load(file, this.sessionOptions()), {
-        version: pointer.value.version,
-        sha256: pointer.value.sha256,
-      });
+      await this.use(await OnnxModel.load(file, this.sessionOptions()));
     }
     this.current!.etag = pointer.etag;
     this.current!.version = pointer.value.version;
@@ -87,9 +82,10 @@ export class ModelSource {
     this.current = undefined;
   }
 
-  private async use(model: OnnxModel, identity: { version: string; sha256: string }) {
+  /** Switches to `model` (as the fallback until `get` names its version) and releases the old one. */
+  private async use(model: OnnxModel) {
     const previous = this.current?.model;
-    this.current = { model, ...identity };
+    this.current = { model, version: FALLBACK };
     await previous?.release();
   }
 

@@ -28,55 +28,52 @@ async function publish(version: string, bytes: Uint8Array, sha256?: string): Pro
   await put(POINTER, JSON.stringify(pointer));
 }
 
+/** A source on the test bucket whose time is `clock.ms`, re-reading the pointer every 60 s. */
+function sourceOn(clock: { ms: number }): ModelSource {
+  return new ModelSource({
+    s3: s3.client,
+    bucket: s3.bucket,
+    pointerKey: POINTER,
+    fallbackPath: FALLBACK,
+    cacheDir,
+    recheckSeconds: 60,
+    threads: 1,
+    now: () => clock.ms,
+  });
+}
+
 describe("model source", () => {
   it("uses the baked-in model without a pointer, then the published one once the pointer is re-read", async () => {
-    let clock = 0;
-    const source = new ModelSource({
-      s3: s3.client,
-      bucket: s3.bucket,
-      pointerKey: POINTER,
-      fallbackPath: FALLBACK,
-      cacheDir,
-      recheckSeconds: 60,
-      threads: 1,
-      now: () => clock,
-    });
+    const clock = { ms: 0 };
+    const source = sourceOn(clock);
     const first = await source.get();
     expect(first.version).toBe("fallback");
 
     const lite = readFileSync(LITE_MODEL);
     await publish("v1", lite);
-    clock += 30_000;
+    clock.ms += 30_000;
     expect((await source.get()).version).toBe("fallback"); // within the recheck interval
-    clock += 31_000;
+    clock.ms += 31_000;
     const published = await source.get();
     expect(published.version).toBe("v1");
     expect(published.model.sha256).toBe(createHash("sha256").update(lite).digest("hex"));
 
-    clock += 61_000;
+    clock.ms += 61_000;
     expect(await source.get()).toBe(published); // pointer unchanged (same ETag): same session
 
     await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: POINTER }));
-    clock += 61_000;
+    clock.ms += 61_000;
     expect((await source.get()).version).toBe("fallback");
     await source.release();
   });
 
   it("refuses a download whose sha256 is not the pointer's, and keeps the model it has", async () => {
-    let clock = 0;
-    const source = new ModelSource({
-      s3: s3.client,
-      bucket: s3.bucket,
-      pointerKey: POINTER,
-      fallbackPath: FALLBACK,
-      cacheDir,
-      threads: 1,
-      now: () => clock,
-    });
+    const clock = { ms: 0 };
+    const source = sourceOn(clock);
     await publish("v2", readFileSync(LITE_MODEL));
     expect((await source.get()).version).toBe("v2");
     await publish("v3", readFileSync(FALLBACK), "0".repeat(64));
-    clock += 61_000;
+    clock.ms += 61_000;
     await expect(source.get()).rejects.toThrow(
       /version v3\) has sha256 \w+, the pointer says 0{64}/,
     );
