@@ -197,7 +197,9 @@ describe("chromoseg command line", () => {
       expect(fraction).toBeGreaterThanOrEqual(0);
       expect(fraction).toBeLessThanOrEqual(1);
     }
-    expect(existsSync(join(model, "worst-kaggle.png"))).toBe(true);
+    for (const sheet of ["worst-kaggle.png", "samples-kaggle.png"]) {
+      expect(existsSync(join(model, sheet))).toBe(true);
+    }
 
     const onnxFile = join(model, "model.onnx");
     const exported = await chromoseg("export", "--model", model);

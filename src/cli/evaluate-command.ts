@@ -8,7 +8,7 @@ import { LABEL_POLICIES } from "../data/label-policy.js";
 import type { LabelPolicy } from "../data/label-policy.js";
 import { SPLIT_KINDS, splitDataset } from "../data/splits.js";
 import type { SplitKind } from "../data/splits.js";
-import { evaluateSamples, renderWorstSamples } from "../evaluate/evaluate.js";
+import { evaluateSamples, renderSamples, spreadPositions } from "../evaluate/evaluate.js";
 import type { Evaluation, LabelPredictor } from "../evaluate/evaluate.js";
 import { UserError } from "../errors.js";
 import { writeFileAtomically } from "../files.js";
@@ -43,8 +43,9 @@ export function evaluateCommand(): Command {
       "Run a model on the test samples of a split and measure it: IoU per class pooled over every pixel of the " +
         "split (the figure of Hu et al.), their mean, mean per-image IoU, Dice per class, pixel accuracy and the " +
         "4 × 4 confusion matrix (rows: truth, columns: prediction).\n\n" +
-        "Writes to --out: evaluation-<split>.json and worst-<split>.png, the 16 worst samples as input, truth, " +
-        "prediction and wrong pixels (red).",
+        "Writes to --out: evaluation-<split>.json; worst-<split>.png, the 16 worst samples as input, truth, " +
+        "prediction and wrong pixels (red); samples-<split>.png, 16 test samples spread evenly over the split " +
+        "(typical predictions). ONNX models add -onnx to the names, --tta adds -tta.",
     )
     .requiredOption(
       "-m, --model <path>",
@@ -108,15 +109,18 @@ export function evaluateCommand(): Command {
       const onnx = flags.model.toLowerCase().endsWith(".onnx");
       const name = `${flags.split}${onnx ? "-onnx" : ""}${flags.tta ? "-tta" : ""}`;
       const jsonFile = join(out, `evaluation-${name}.json`);
-      const pngFile = join(out, `worst-${name}.png`);
+      const worstFile = join(out, `worst-${name}.png`);
+      const samplesFile = join(out, `samples-${name}.png`);
       await writeFileAtomically(jsonFile, JSON.stringify(evaluation, null, 2));
-      await writeFileAtomically(pngFile, await renderWorstSamples(samples, split.test, result));
+      await writeFileAtomically(worstFile, await renderSamples(samples, split.test, result, result.worstPositions));
+      const spread = spreadPositions(split.test.length);
+      await writeFileAtomically(samplesFile, await renderSamples(samples, split.test, result, spread));
       if (flags.json) {
         console.log(JSON.stringify(evaluation));
         return;
       }
       printEvaluation(result.evaluation, `${flags.split} split: ${split.test.length} test samples`);
-      console.log(`\nwrote ${jsonFile} and ${pngFile}`);
+      console.log(`\nwrote ${jsonFile}, ${worstFile} and ${samplesFile}`);
     });
 }
 

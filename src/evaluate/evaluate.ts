@@ -62,14 +62,24 @@ export async function evaluateSamples(
   };
 }
 
-/** A PNG grid of the worst samples: input, truth, prediction, and the wrong pixels in red. */
-export async function renderWorstSamples(
+/** Positions of `count` samples spread evenly over `total` evaluated ones: a fair look at typical predictions. */
+export function spreadPositions(total: number, count = 16): number[] {
+  const n = Math.min(count, total);
+  return Array.from({ length: n }, (_, k) => Math.floor((k * total) / n));
+}
+
+/**
+ * A PNG grid of evaluated samples, one row each: input, truth, prediction, and the wrong pixels in
+ * red. `positions` index `indices` (and the predictions), such as `worstPositions`.
+ */
+export async function renderSamples(
   set: SampleSet,
   indices: Uint32Array,
   result: EvaluationResult,
+  positions: number[],
 ): Promise<Buffer> {
   const px = set.height * set.width;
-  const cells: Panel[][] = result.worstPositions.map((k) => {
+  const cells: Panel[][] = positions.map((k) => {
     const s = indices[k];
     const truth = set.labels.subarray(s * px, (s + 1) * px);
     const predicted = result.predicted.subarray(k * px, (k + 1) * px);
