@@ -112,9 +112,15 @@ export function evaluateCommand(): Command {
       const worstFile = join(out, `worst-${name}.png`);
       const samplesFile = join(out, `samples-${name}.png`);
       await writeFileAtomically(jsonFile, JSON.stringify(evaluation, null, 2));
-      await writeFileAtomically(worstFile, await renderSamples(samples, split.test, result, result.worstPositions));
+      await writeFileAtomically(
+        worstFile,
+        await renderSamples(samples, split.test, result, result.worstPositions),
+      );
       const spread = spreadPositions(split.test.length);
-      await writeFileAtomically(samplesFile, await renderSamples(samples, split.test, result, spread));
+      await writeFileAtomically(
+        samplesFile,
+        await renderSamples(samples, split.test, result, spread),
+      );
       if (flags.json) {
         console.log(JSON.stringify(evaluation));
         return;
