@@ -1,10 +1,9 @@
 import { readFile, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import sharp from "sharp";
-import { UserError } from "../errors.js";
 import { writeFileAtomically } from "../files.js";
 import { findImages } from "../image/find-images.js";
 import type { ImageInput } from "../image/find-images.js";
@@ -72,7 +71,9 @@ export function localCommand(): Command {
         "check, uploads models/<version>/ and moves models/latest.json if the quality gate lets it.",
     )
     .requiredOption("-d, --dataset <file.h5>", "training data (Kaggle layout)")
-    .option("-p, --preset <name>", `${PRESET_NAMES.join(" or ")}`, "lite")
+    .addOption(
+      new Option("-p, --preset <name>", "the network").choices(PRESET_NAMES).default("lite"),
+    )
     .option("-e, --epochs <n>", "maximum epochs", integer(1), TRAIN_DEFAULTS.maxEpochs)
     .option("--patience <n>", "early stopping's patience", integer(1), TRAIN_DEFAULTS.patience)
     .option("--force", "publish past the quality gate")
@@ -203,7 +204,7 @@ async function collect(
 
 interface LocalTrainFlags {
   dataset: string;
-  preset: string;
+  preset: PresetName;
   epochs: number;
   patience: number;
   force?: boolean;
@@ -212,12 +213,10 @@ interface LocalTrainFlags {
 }
 
 async function trainLocally(flags: LocalTrainFlags): Promise<void> {
-  if (!(PRESET_NAMES as readonly string[]).includes(flags.preset))
-    throw new UserError(`--preset must be one of ${PRESET_NAMES.join(", ")}`);
   const pipeline = await LocalPipeline.start({ directory: flags.data, port: flags.port });
   const s3 = pipeline.client();
   try {
-    const datasetKey = `${DATASETS_PREFIX}${flags.dataset.split("/").pop()}`;
+    const datasetKey = DATASETS_PREFIX + basename(flags.dataset);
     await s3.send(
       new PutObjectCommand({
         Bucket: pipeline.bucket,
@@ -231,7 +230,7 @@ async function trainLocally(flags: LocalTrainFlags): Promise<void> {
       settings: {
         bucket: pipeline.bucket,
         datasetKey,
-        preset: flags.preset as PresetName,
+        preset: flags.preset,
         epochs: flags.epochs,
         patience: flags.patience,
       },

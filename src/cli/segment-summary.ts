@@ -1,3 +1,4 @@
+import { totalMilliseconds } from "../infer/segment-image.js";
 import type { SegmentReport } from "../infer/segment-image.js";
 import { table } from "./format.js";
 
@@ -8,7 +9,6 @@ export function printSegmentSummary(reports: SegmentReport[]): void {
       ["image", "size", "mode", "objects", "overlapping", "overlap", "ms"],
       ...reports.map((r) => {
         const segmented = r.objects?.filter((o) => o.segmented) ?? [];
-        const t = r.timings;
         return [
           r.image,
           `${r.width} × ${r.height}`,
@@ -16,7 +16,7 @@ export function printSegmentSummary(reports: SegmentReport[]): void {
           r.objects ? `${segmented.length} of ${r.objects.length}` : "-",
           r.objects ? segmented.filter((o) => o.overlapping).length : "-",
           r.overlapFound ? "yes" : "no",
-          (t.decode + (t.find ?? 0) + t.inference + t.encode).toFixed(0),
+          totalMilliseconds(r).toFixed(0),
         ];
       }),
     ]),

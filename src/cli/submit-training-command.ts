@@ -1,9 +1,10 @@
 import { BatchClient, SubmitJobCommand } from "@aws-sdk/client-batch";
 import type { SubmitJobCommandInput } from "@aws-sdk/client-batch";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { UserError } from "../errors.js";
 import { PRESET_NAMES } from "../model/config.js";
+import type { PresetName } from "../model/config.js";
 import { DEFAULT_STACK_NAME, STACK_OUTPUTS } from "../pipeline/stack-outputs.js";
 import { TRAINING_ENVIRONMENT } from "../pipeline/training-environment.js";
 import type { TrainingEnvironment } from "../pipeline/training-environment.js";
@@ -13,7 +14,7 @@ interface SubmitFlags {
   stack: string;
   jobQueue?: string;
   jobDefinition?: string;
-  preset?: string;
+  preset?: PresetName;
   epochs?: number;
   patience?: number;
   datasetKey?: string;
@@ -31,7 +32,7 @@ export function submitTrainingCommand(): Command {
     .option("--stack <name>", "the deployed stack", DEFAULT_STACK_NAME)
     .option("--job-queue <arn>", "instead of the stack's output")
     .option("--job-definition <arn>", "instead of the stack's output")
-    .option("-p, --preset <name>", `override: ${PRESET_NAMES.join(" or ")}`)
+    .addOption(new Option("-p, --preset <name>", "override: the network").choices(PRESET_NAMES))
     .option("-e, --epochs <n>", "override: maximum epochs", integer(1))
     .option("--patience <n>", "override: early stopping's patience", integer(1))
     .option("--dataset-key <key>", "override: the training set, under datasets/")
@@ -43,11 +44,9 @@ export function submitTrainingCommand(): Command {
       ),
     )
     .action(async (flags: SubmitFlags) => {
-      if (flags.preset && !(PRESET_NAMES as readonly string[]).includes(flags.preset))
-        throw new UserError(`--preset must be one of ${PRESET_NAMES.join(", ")}`);
       const { jobQueue, jobDefinition } = await jobTarget(flags);
       const request = trainingJobRequest(jobQueue, jobDefinition, {
-        preset: flags.preset as TrainingEnvironment["preset"] | undefined,
+        preset: flags.preset,
         epochs: flags.epochs,
         patience: flags.patience,
         datasetKey: flags.datasetKey,

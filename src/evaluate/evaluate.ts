@@ -69,8 +69,8 @@ export function spreadPositions(total: number, count = 16): number[] {
 }
 
 /**
- * A PNG grid of evaluated samples, one row each: input, truth, prediction, and the wrong pixels in
- * red. `positions` index `indices` (and the predictions), such as `worstPositions`.
+ * A PNG grid of evaluated samples, four to a row, each as input, truth, prediction and the wrong
+ * pixels in red. `positions` index `indices` (and the predictions), such as `worstPositions`.
  */
 export async function renderSamples(
   set: SampleSet,

@@ -54,6 +54,11 @@ export interface SegmentReport {
   timings: { decode: number; find?: number; inference: number; encode: number };
 }
 
+/** Milliseconds of all stages of a report together. */
+export function totalMilliseconds({ timings: t }: SegmentReport): number {
+  return t.decode + (t.find ?? 0) + t.inference + t.encode;
+}
+
 export interface SegmentOutputs {
   /** 8-bit grey PNG, values 0–3. */
   labelsPng: Buffer;

@@ -3,6 +3,7 @@
  * report. Self-contained (relative links to the PNGs beside it), no scripts.
  */
 import { CLASS_NAMES, PALETTE } from "../classes.js";
+import { totalMilliseconds } from "../infer/segment-image.js";
 import type { UploadReport } from "../pipeline/segment-upload.js";
 
 export interface PageEntry {
@@ -55,7 +56,6 @@ function section(entry: PageEntry): string {
   const { result } = entry;
   if ("error" in result)
     return `<section><h2>${escape(entry.name)}</h2><p class="error">${escape(result.error)}</p></section>`;
-  const t = result.timings;
   const rows: [string, string][] = [
     [
       "size",
@@ -65,7 +65,7 @@ function section(entry: PageEntry): string {
     ["overlap found", result.overlapFound ? "yes" : "no"],
     ...CLASS_NAMES.map((name): [string, string] => [`${name} pixels`, String(result.pixels[name])]),
     ["model", `${result.modelVersion} (${result.model.sha256.slice(0, 12)})`],
-    ["time", `${(t.decode + (t.find ?? 0) + t.inference + t.encode).toFixed(0)} ms`],
+    ["time", `${totalMilliseconds(result).toFixed(0)} ms`],
   ];
   if (result.objects) {
     const segmented = result.objects.filter((o) => o.segmented);
