@@ -173,6 +173,7 @@ describe("chromoseg command line", () => {
       "train",
       ...["--data", data, "--out", model, "--filters", "4,8", "--convs", "1,1"],
       ...["--dropout", "0,0", "--epochs", "1", "--batch-size", "8", "--threads", "1"],
+      ...["--augment", "--overlap-gain", "0.6"],
     );
     expect(trained.code).toBe(0);
     expect(trained.stdout).toMatch(/^backend: wasm/m);
@@ -209,6 +210,7 @@ describe("chromoseg command line", () => {
     const report = JSON.parse(readFileSync(join(model, "training-report.json"), "utf8"));
     expect(metadata.training?.data.sha256).toBe(report.data.sha256);
     expect(metadata.network).toMatchObject({ preset: report.config.preset, switchTolerance: 0.5 });
+    expect(report.config).toMatchObject({ augment: true, overlapGain: 0.6 });
 
     // the export evaluates as the tfjs model did, with and without test-time augmentation
     for (const tta of [[], ["--tta"]]) {
@@ -221,6 +223,24 @@ describe("chromoseg command line", () => {
       expect(onnxResult.tta).toBe(tta.length > 0);
       if (!tta.length) expect(onnxResult.meanIoU).toBeCloseTo(result.meanIoU, 3);
     }
+    const dimmed = await chromoseg(
+      "evaluate",
+      ...["--model", onnxFile, "--data", data, "--overlap-gain", "0.7", "--json"],
+    );
+    expect(dimmed.code).toBe(0);
+    expect(JSON.parse(dimmed.stdout)).toMatchObject({ overlapGain: 0.7 });
+    expect(existsSync(join(model, "evaluation-kaggle-onnx-gain0.7.json"))).toBe(true);
+    const refused = await chromoseg(
+      "evaluate",
+      "--model",
+      onnxFile,
+      "--data",
+      data,
+      "--overlap-gain",
+      "1.5",
+    );
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/--overlap-gain.*expected a number above 0 and at most 1/);
 
     const bench = await chromoseg(
       "bench",

@@ -29,6 +29,15 @@ export function positive(allowZero = false): (value: string) => number {
   };
 }
 
+/** A number in (0, 1]. */
+export function fraction(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 1) {
+    throw new InvalidArgumentError("expected a number above 0 and at most 1");
+  }
+  return n;
+}
+
 /** Comma-separated numbers, e.g. `16,32,64`. */
 export function numberList(value: string): number[] {
   const values = value.split(",").map((part) => Number(part.trim()));

@@ -5,7 +5,7 @@
 import type { SampleSet } from "../data/samples.js";
 import { normalizeGrey, padPlanes } from "../model/input.js";
 import type { Random } from "../random.js";
-import { SYMMETRIES, jitterGrey, transformPlane } from "./augment.js";
+import { SYMMETRIES, jitterGrey, scaleOverlapGrey, transformPlane } from "./augment.js";
 
 export interface Augmentation {
   random: Random;
@@ -13,6 +13,8 @@ export interface Augmentation {
   symmetries: boolean;
   /** Grey jitter amount (0 = none), see `jitterGrey`. */
   jitter: number;
+  /** Lowest overlap gain: each sample's overlap grey is scaled by a random factor in [this, 1] (1 = off), see `scaleOverlapGrey`. */
+  overlapGain: number;
 }
 
 export interface Batch {
@@ -51,6 +53,11 @@ export function assembleBatch(
         : SYMMETRIES[0];
       size = transformPlane(sourceGrey, set.height, set.width, symmetry, grey);
       transformPlane(sourceLabels, set.height, set.width, symmetry, label);
+      if (augmentation.overlapGain < 1) {
+        const gain =
+          augmentation.overlapGain + (1 - augmentation.overlapGain) * augmentation.random();
+        scaleOverlapGrey(grey, label, gain);
+      }
       if (augmentation.jitter > 0) jitterGrey(grey, augmentation.jitter, augmentation.random);
       sourceGrey = grey;
       sourceLabels = label;

@@ -42,6 +42,8 @@ export interface TrainConfig {
   augment: boolean;
   /** Grey jitter amount, 0 = none. */
   jitter: number;
+  /** Lowest random factor on the overlap's grey (1 = off), see `scaleOverlapGrey`. */
+  overlapGain: number;
   split: SplitKind;
   validationFraction: number;
   /** Shuffling, augmentation and the grouped split's choice of pairs. */
@@ -58,6 +60,7 @@ export const TRAIN_DEFAULTS = {
   loss: "crossentropy",
   augment: false,
   jitter: 0,
+  overlapGain: 1,
   split: "kaggle",
   validationFraction: 0.05,
   seed: 1,
@@ -214,6 +217,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
         random,
         symmetries: config.augment,
         jitter: config.jitter,
+        overlapGain: config.overlapGain,
       });
       const value = await trainingStep(model, lossFunction, batch);
       if (!Number.isFinite(value)) {

@@ -31,6 +31,7 @@ const tiny: TrainConfig = {
   loss: "crossentropy",
   augment: true,
   jitter: 0,
+  overlapGain: 1,
   split: "kaggle",
   validationFraction: 0.25,
   seed: 1,
