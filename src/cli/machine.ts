@@ -1,6 +1,12 @@
-/** What this machine can do at most, estimated from /proc/cpuinfo, for benchmark tables. */
-import { readFileSync } from "node:fs";
-import { availableParallelism, cpus } from "node:os";
+/**
+ * What this machine can do at most, for benchmark tables: measured, not estimated. A clock-based
+ * estimate is unreliable on virtual machines (the reported clock is the base clock, and the cores
+ * may run faster: on the development machine onnxruntime's MatMul beat such an estimate by 9 %).
+ */
+import { cpus } from "node:os";
+import * as ort from "onnxruntime-node";
+import { OnnxGraph } from "../export/onnx-graph.js";
+import { VERSION } from "../version.js";
 
 export interface MachinePeak {
   /** float32 operations per second (a multiply-add counts 2). */
@@ -8,45 +14,44 @@ export interface MachinePeak {
   description: string;
 }
 
-/**
- * Physical cores × highest clock × float32 operations per cycle: 32 with AVX2 and FMA (two
- * 256-bit FMA units), 8 without. Hyperthreads share a core's units, so they do not count; AVX-512
- * is not counted either: many CPUs (AMD Zen 4 among them) run it at the 256-bit rate.
- */
-export function machinePeak(): MachinePeak {
-  const info = readCpuInfo();
-  const model = /^model name\s*:\s*(.*)$/m.exec(info)?.[1] ?? cpus()[0]?.model ?? "unknown CPU";
-  const mhz =
-    maxClockMHz() ?? Number(/^cpu MHz\s*:\s*([\d.]+)$/m.exec(info)?.[1] ?? cpus()[0]?.speed ?? 0);
-  const flags = /^flags\s*:\s*(.*)$/m.exec(info)?.[1].split(" ") ?? [];
-  const perCycle = flags.includes("avx2") && flags.includes("fma") ? 32 : 8;
-  const siblings = Number(/^siblings\s*:\s*(\d+)$/m.exec(info)?.[1] ?? 0);
-  const coresPerSocket = Number(/^cpu cores\s*:\s*(\d+)$/m.exec(info)?.[1] ?? 0);
-  const threadsPerCore = siblings && coresPerSocket ? siblings / coresPerSocket : 1;
-  const cores = Math.max(1, Math.round(availableParallelism() / threadsPerCore));
+/** Side of the square matrices multiplied: large enough to be bound by arithmetic, not memory. */
+const SIDE = 1024;
+const RUNS = 10;
+
+/** The best of `RUNS` timings of onnxruntime's MatMul of two SIDE × SIDE matrices on `threads` threads. */
+export async function measurePeak(threads: number): Promise<MachinePeak> {
+  const graph = new OnnxGraph(["a", "product"]);
+  const b = graph.floats("b", [SIDE, SIDE], randomValues(SIDE * SIDE));
+  graph.node("MatMul", ["a", b], "product", {}, { exact: true });
+  const bytes = graph.encode({
+    name: "peak",
+    input: { name: "a", shape: [SIDE, SIDE] },
+    output: { name: "product", shape: [SIDE, SIDE] },
+    producer: { name: "chromoseg", version: VERSION },
+    metadata: {},
+  });
+  const session = await ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+  });
+  const feeds = { a: new ort.Tensor("float32", randomValues(SIDE * SIDE), [SIDE, SIDE]) };
+  await session.run(feeds);
+  let best = Infinity;
+  for (let run = 0; run < RUNS; run++) {
+    const started = performance.now();
+    await session.run(feeds);
+    best = Math.min(best, (performance.now() - started) / 1000);
+  }
+  await session.release();
+  const flops = (2 * SIDE ** 3) / best;
   return {
-    flops: cores * mhz * 1e6 * perCycle,
+    flops,
     description:
-      `${cores} physical cores of ${model} at ${(mhz / 1000).toFixed(2)} GHz × ${perCycle} float32 ` +
-      `operations per cycle = ${((cores * mhz * perCycle) / 1e3).toFixed(0)} GFLOP/s`,
+      `onnxruntime's MatMul of ${SIDE} × ${SIDE} matrices on ${threads} threads of ` +
+      `${cpus()[0]?.model ?? "an unknown CPU"}: ${(flops / 1e9).toFixed(0)} GFLOP/s, measured in this run`,
   };
 }
 
-/** The highest clock the kernel reports (absent on many virtual machines). */
-function maxClockMHz(): number | undefined {
-  try {
-    return (
-      Number(readFileSync("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq", "utf8")) / 1000
-    );
-  } catch {
-    return undefined;
-  }
-}
-
-function readCpuInfo(): string {
-  try {
-    return readFileSync("/proc/cpuinfo", "utf8");
-  } catch {
-    return "";
-  }
+function randomValues(count: number): Float32Array {
+  return Float32Array.from({ length: count }, () => Math.random() - 0.5);
 }

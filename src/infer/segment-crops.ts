@@ -8,7 +8,7 @@ import { normalizedBatch, padUp } from "../model/input.js";
 import { SYMMETRIES, transformPlane } from "../train/augment.js";
 import type { Symmetry } from "../train/augment.js";
 import type { OnnxModel } from "./onnx-model.js";
-import { labelsOf } from "./probabilities.js";
+import { labelsOf, mostProbable } from "./probabilities.js";
 
 export interface CropOptions {
   /** Test-time augmentation: probabilities averaged over the 8 flips and rotations. Default off. */
@@ -23,12 +23,39 @@ export async function segmentCrops(
   crops: GreyImage[],
   options: CropOptions = {},
 ): Promise<Uint8Array[]> {
-  const sums = crops.map((c) => new Float32Array(c.width * c.height * NUM_CLASSES));
-  const symmetries = options.tta ? SYMMETRIES : SYMMETRIES.slice(0, 1);
-  for (const symmetry of symmetries) {
-    const views = crops.map((crop) => symmetryView(crop, symmetry));
+  const batchSize = options.batchSize ?? 32;
+  if (!options.tta) {
+    // One pass: each pixel's label straight from the model's output, no sums to keep.
+    const labels = crops.map((c) => new Uint8Array(c.width * c.height));
+    const views = crops.map((image, crop) => ({ crop, image, source: null }));
     for (const group of groupBySize(views)) {
-      await addProbabilities(model, group, sums, options.batchSize ?? 32);
+      await forEachPrediction(model, group, batchSize, (view, probabilities, at) => {
+        const { width, height } = view.image;
+        const out = labels[view.crop];
+        for (let y = 0; y < height; y++) {
+          for (let x = 0; x < width; x++) {
+            out[y * width + x] = mostProbable(probabilities, at.offset + y * at.rowStride + x);
+          }
+        }
+      });
+    }
+    return labels;
+  }
+  const sums = crops.map((c) => new Float32Array(c.width * c.height * NUM_CLASSES));
+  for (const symmetry of SYMMETRIES) {
+    const views = crops.map((crop, k) => ({ crop: k, ...symmetryView(crop, symmetry) }));
+    for (const group of groupBySize(views)) {
+      await forEachPrediction(model, group, batchSize, (view, probabilities, at) => {
+        const { width, height } = view.image;
+        const sum = sums[view.crop];
+        for (let y = 0; y < height; y++) {
+          for (let x = 0; x < width; x++) {
+            const from = (at.offset + y * at.rowStride + x) * NUM_CLASSES;
+            const to = (view.source ? view.source[y * width + x] : y * width + x) * NUM_CLASSES;
+            for (let c = 0; c < NUM_CLASSES; c++) sum[to + c] += probabilities[from + c];
+          }
+        }
+      });
     }
   }
   return sums.map(labelsOf);
@@ -52,27 +79,37 @@ function symmetryView(crop: GreyImage, symmetry: Symmetry): Omit<View, "crop"> {
   return { image: { width: size.width, height: size.height, data }, source };
 }
 
-function groupBySize(views: Omit<View, "crop">[]): View[][] {
+function groupBySize(views: View[]): View[][] {
   const groups = new Map<string, View[]>();
-  views.forEach((view, crop) => {
+  for (const view of views) {
     const key = `${view.image.height}x${view.image.width}`;
-    groups.set(key, [...(groups.get(key) ?? []), { ...view, crop }]);
-  });
+    const group = groups.get(key);
+    if (group) group.push(view);
+    else groups.set(key, [view]);
+  }
   return [...groups.values()];
 }
 
-/** Runs same-sized views in batches and adds each pixel's probabilities to its crop's sums. */
-async function addProbabilities(
+/** Where a view's pixels are in its batch's padded output: (y, x) is pixel offset + y × rowStride + x. */
+interface Placement {
+  offset: number;
+  rowStride: number;
+}
+
+/**
+ * Runs same-sized views in batches of `batchSize`; calls `use` with each view, its batch's
+ * probabilities and where the view is in them.
+ */
+async function forEachPrediction(
   model: OnnxModel,
   views: View[],
-  sums: Float32Array[],
   batchSize: number,
+  use: (view: View, probabilities: Float32Array, at: Placement) => void,
 ): Promise<void> {
   const { width, height } = views[0].image;
   const divisor = model.metadata.input.sizeDivisor;
   const paddedHeight = padUp(height, divisor);
   const paddedWidth = padUp(width, divisor);
-  const plane = paddedHeight * paddedWidth;
   for (let start = 0; start < views.length; start += batchSize) {
     const batch = views.slice(start, start + batchSize);
     const input = normalizedBatch(
@@ -81,15 +118,8 @@ async function addProbabilities(
       paddedWidth,
     );
     const probabilities = await model.probabilities(input, batch.length, paddedHeight, paddedWidth);
-    batch.forEach((view, k) => {
-      const sum = sums[view.crop];
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          const from = (k * plane + y * paddedWidth + x) * NUM_CLASSES;
-          const to = (view.source ? view.source[y * width + x] : y * width + x) * NUM_CLASSES;
-          for (let c = 0; c < NUM_CLASSES; c++) sum[to + c] += probabilities[from + c];
-        }
-      }
-    });
+    batch.forEach((view, b) =>
+      use(view, probabilities, { offset: b * paddedHeight * paddedWidth, rowStride: paddedWidth }),
+    );
   }
 }
