@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
-import { DEFAULT_COMPRESSION_LEVEL, writeDataset } from "../data/hdf5.js";
+import { DEFAULT_COMPRESSION_LEVEL, loadDataset, writeDataset } from "../data/hdf5.js";
 import { generateDataset } from "../generate/generate.js";
 import type { GenerateStage } from "../generate/generate.js";
 import { megabytes, table } from "./format.js";
@@ -35,7 +35,8 @@ function benchGenerateCommand(): Command {
     .description(
       "Time `generate --preset like-kaggle` (13434 samples) from one metaphase image to a written HDF5 file, " +
         "stage by stage: finding chromosomes (decode included), rotating them, enumerating placements, " +
-        "composing samples, writing.",
+        "composing samples, writing. The baseline, timed in the same run: reading the written file back as " +
+        "training reads it (decompressing and checking the labels).",
     )
     .option("-m, --metaphase <file>", "metaphase image", SAMPLE_METAPHASE)
     .option(
@@ -44,7 +45,10 @@ function benchGenerateCommand(): Command {
       integer(0, 9),
       DEFAULT_COMPRESSION_LEVEL,
     )
-    .option("--json", 'print one JSON object: {"samples", "seconds", "samplesPerSecond", "stages"}')
+    .option(
+      "--json",
+      'print one JSON object: {"samples", "seconds", "samplesPerSecond", "stages", "readBackSeconds", "ratio"} (ratio: seconds / readBackSeconds)',
+    )
     .addHelpText(
       "after",
       examples("chromoseg bench generate", "chromoseg bench generate --compression 9 --json"),
@@ -77,6 +81,9 @@ function benchGenerateCommand(): Command {
         await writeDataset(file, generated.samples, { compressionLevel: flags.compression });
         enter("done");
         const seconds = (performance.now() - started) / 1000;
+        const readStarted = performance.now();
+        await loadDataset(file);
+        const readBackSeconds = (performance.now() - readStarted) / 1000;
         const samples = generated.samples.count;
         const result = {
           samples,
@@ -84,6 +91,8 @@ function benchGenerateCommand(): Command {
           samplesPerSecond: samples / seconds,
           compressionLevel: flags.compression,
           stages,
+          readBackSeconds,
+          ratio: seconds / readBackSeconds,
         };
         if (flags.json) {
           console.log(JSON.stringify(result));
@@ -105,6 +114,10 @@ function benchGenerateCommand(): Command {
         );
         console.log(
           `${samples} samples in ${seconds.toFixed(1)} s: ${result.samplesPerSecond.toFixed(0)} samples/s`,
+        );
+        console.log(
+          `baseline: reading the file back takes ${readBackSeconds.toFixed(1)} s; ` +
+            `generating it takes ${result.ratio.toFixed(1)} × as long`,
         );
       } finally {
         await rm(folder, { recursive: true, force: true });
