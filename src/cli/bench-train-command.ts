@@ -34,7 +34,7 @@ export function benchTrainCommand(): Command {
       "Images per second of SegNet lite training steps (Adam, cross-entropy, batch norm and dropout in training " +
         "mode) on the wasm backend with chromoseg's fast gradient kernels against the plain cpu backend, measured " +
         "in the same run. wasm is timed after one warm-up step (it compiles and allocates on the first); cpu has " +
-        "nothing to warm up and is timed from its first step, which takes about 45 s an image (12 min for batch " +
+        "nothing to warm up and is timed from its first step, which takes about 50 s an image (13–14 min for batch " +
         "16) on a 2-core machine. The data are random: speed does not depend on the values.",
     )
     .option("--steps <n>", "timed steps on wasm", integer(1), 10)

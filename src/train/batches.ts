@@ -13,7 +13,10 @@ export interface Augmentation {
   symmetries: boolean;
   /** Grey jitter amount (0 = none), see `jitterGrey`. */
   jitter: number;
-  /** Lowest overlap gain: each sample's overlap grey is scaled by a random factor in [this, 1] (1 = off), see `scaleOverlapGrey`. */
+  /**
+   * Lowest overlap gain: each sample's overlap grey is scaled by a random factor in [this, 1]
+   * (1 = off), see `scaleOverlapGrey`.
+   */
   overlapGain: number;
 }
 
