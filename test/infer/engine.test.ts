@@ -17,6 +17,7 @@ import { OVERLAP_FRACTION, segmentSlide } from "../../src/infer/segment-slide.js
 import { selectBackend } from "../../src/model/backend.js";
 import { Confusion } from "../../src/train/metrics.js";
 import {
+  CROSSING_CROP,
   DAPI_CROP,
   LITE_MODEL,
   REPLICA_SAMPLE,
@@ -156,6 +157,21 @@ describe("slide mode", () => {
       0,
     );
     expect(labelled).toBe(segmented.reduce((sum, o) => sum + o.area, 0));
+  });
+
+  it("finds the overlap where two real chromosomes cross (jpp21-m1's X)", async () => {
+    const { image } = await readGreyImage(CROSSING_CROP);
+    const result = await segmentSlide(model, image);
+    const cluster = result.objects.find((o) => o.kind === "cluster")!;
+    expect(cluster.overlapping).toBe(true);
+    expect(cluster.pixels!.overlap / cluster.area).toBeLessThan(0.25);
+
+    // the arms cross around (58, 108) in the crop, read off the grey image by eye
+    const overlap = [...result.labels.keys()].filter((i) => result.labels[i] === 3);
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    const centreX = mean(overlap.map((i) => i % image.width));
+    const centreY = mean(overlap.map((i) => Math.floor(i / image.width)));
+    expect(Math.hypot(centreX - 58, centreY - 108)).toBeLessThan(10);
   });
 });
 
