@@ -1,4 +1,5 @@
 import { execFile, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -84,6 +85,17 @@ describe("chromoseg command line", () => {
     expect(report).toMatchObject({ mode: "crop", width: 93, height: 94 });
     expect(existsSync(join(out, "day 1", "pair.PNG", "overlay.png"))).toBe(true);
     expect(existsSync(join(out, "empty.png"))).toBe(false);
+  });
+
+  it("segments with the shipped model when no --model is given", async () => {
+    const out = join(folder, "segmented-by-default");
+    const { code } = await chromoseg("segment", REPLICA_SAMPLE, "--out", out);
+    expect(code).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, "replica-sample.png", "report.json"), "utf8"));
+    const shipped = createHash("sha256")
+      .update(readFileSync(fileURLToPath(new URL("../models/default.onnx", import.meta.url))))
+      .digest("hex");
+    expect(report.model).toMatchObject({ file: "default.onnx", sha256: shipped });
   });
 
   it("runs images through the local pipeline and writes a page of inputs beside overlays", async () => {

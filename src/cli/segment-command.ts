@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Command, Option } from "commander";
+import { DEFAULT_MODEL } from "../default-model.js";
 import { UserError } from "../errors.js";
 import { DEFAULT_MAX_PIXELS } from "../image/grey-image.js";
 import { findImages } from "../image/find-images.js";
@@ -45,7 +46,12 @@ export function segmentCommand(): Command {
         "exit code is 1 if any input failed.",
     )
     .argument("<inputs...>", "image files or folders")
-    .requiredOption("-m, --model <file.onnx>", "a model written by chromoseg export")
+    .addOption(
+      new Option("-m, --model <file.onnx>", "a model written by chromoseg export").default(
+        DEFAULT_MODEL,
+        "the shipped models/default.onnx",
+      ),
+    )
     .option("-o, --out <dir>", "output folder", "out/segment")
     .addOption(
       new Option("--mode <mode>", "crop, slide, or auto by image size")
@@ -59,7 +65,7 @@ export function segmentCommand(): Command {
     .addHelpText(
       "after",
       examples(
-        "chromoseg segment ../shared/data/metaphases/ --model runs/lite/model.onnx --out out/slides",
+        "chromoseg segment ../shared/data/metaphases/ --out out/slides",
         "chromoseg segment pair.png --model runs/lite/model.onnx --mode crop --tta",
       ),
     )
