@@ -1,5 +1,11 @@
-/** The model shipped in the package's models/ folder (see models/README.md). */
+/**
+ * The model shipped in the package's models/ folder (see models/README.md), found one level above
+ * the code like package.json (src/version.ts): from src/, dist/ or the Lambda image's build/.
+ */
 import { fileURLToPath } from "node:url";
 
-/** SegNet lite trained on the replica dataset: what `segment` and `local` use unless told otherwise. */
+/**
+ * SegNet lite trained on the replica dataset: what `chromoseg segment` uses unless given `--model`,
+ * and what the segment function (in AWS and in `chromoseg local`) uses while the bucket has none.
+ */
 export const DEFAULT_MODEL = fileURLToPath(new URL("../models/default.onnx", import.meta.url));

@@ -18,13 +18,6 @@ export const SEGMENT_ENVIRONMENT = {
   modelPointerKey: "MODEL_POINTER_KEY",
 } as const satisfies Record<keyof SegmentEnvironment, string>;
 
-/**
- * The model baked into the image, used while the bucket has no model pointer. Relative to the
- * working directory: /var/task in the Lambda image (its Dockerfile copies it there), the repository
- * root when the handler runs locally.
- */
-export const FALLBACK_MODEL_PATH = "models/default.onnx";
-
 /** Reads and checks the function's environment; throws one line naming every problem. */
 export function readSegmentEnvironment(env: NodeJS.ProcessEnv = process.env): SegmentEnvironment {
   const reader = new EnvironmentReader("segment function", env);

@@ -12,9 +12,10 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { Context, S3Event } from "aws-lambda";
+import { DEFAULT_MODEL } from "../default-model.js";
 import { decodeEventKey } from "./bucket-layout.js";
 import { ModelSource } from "./model-source.js";
-import { FALLBACK_MODEL_PATH, readSegmentEnvironment } from "./segment-environment.js";
+import { readSegmentEnvironment } from "./segment-environment.js";
 import { segmentUpload } from "./segment-upload.js";
 import type { UploadOutcome } from "./segment-upload.js";
 
@@ -35,7 +36,7 @@ function start(): Runtime {
     s3,
     bucket: environment.bucket,
     pointerKey: environment.modelPointerKey,
-    fallbackPath: FALLBACK_MODEL_PATH,
+    fallbackPath: DEFAULT_MODEL,
   });
   return { s3, models };
 }

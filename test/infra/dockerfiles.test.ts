@@ -5,14 +5,15 @@
 import { execSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, posix } from "node:path";
+import { dirname, join, posix, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   BUILD_CONTEXT,
   SEGMENT_DOCKERFILE,
   TRAINING_DOCKERFILE,
 } from "../../infra/docker-images.js";
-import { FALLBACK_MODEL_PATH } from "../../src/pipeline/segment-environment.js";
+import { DEFAULT_MODEL } from "../../src/default-model.js";
 import { parseDockerfile } from "./dockerfile.js";
 import type { Stage } from "./dockerfile.js";
 import { synthesize } from "./synth.js";
@@ -162,7 +163,10 @@ describe("segment function image", () => {
 
   it("holds the default model where the handler falls back to it", () => {
     const model = final.copies.find((copy) => copy.sources.includes("models/default.onnx"));
-    expect(model?.destination).toBe(posix.join(final.workdir, FALLBACK_MODEL_PATH));
+    // src/default-model.ts finds the model relative to the code; in the image the code is the bundle
+    const source = dirname(fileURLToPath(new URL("../../src/default-model.ts", import.meta.url)));
+    const bundle = posix.join(final.env.LAMBDA_TASK_ROOT, posix.dirname(final.cmd![0]));
+    expect(model?.destination).toBe(posix.join(bundle, relative(source, DEFAULT_MODEL)));
     expect(existsSync(join(BUILD_CONTEXT, "models/default.onnx"))).toBe(true);
   });
 
