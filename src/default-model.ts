@@ -9,3 +9,6 @@ import { fileURLToPath } from "node:url";
  * and what the segment function (in AWS and in `chromoseg local`) uses while the bucket has none.
  */
 export const DEFAULT_MODEL = fileURLToPath(new URL("../models/default.onnx", import.meta.url));
+
+/** How --help names DEFAULT_MODEL. */
+export const DEFAULT_MODEL_NAME = "the shipped models/default.onnx";

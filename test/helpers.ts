@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,26 @@ export function temporaryFolder(): string {
   const folder = mkdtempSync(join(tmpdir(), "chromoseg-test-"));
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
   return folder;
+}
+
+/**
+ * `parent`/input/ holding plain.png and symbolic links: linked.png to an image and "day 2" to a
+ * folder (holding pair.tif), both in `parent`/elsewhere/; loop to input/ itself; broken.png to
+ * nothing. Images are copies of REPLICA_SAMPLE.
+ */
+export function linkedFolder(parent: string): { input: string; elsewhere: string } {
+  const input = join(parent, "input");
+  const elsewhere = join(parent, "elsewhere");
+  mkdirSync(input, { recursive: true });
+  mkdirSync(join(elsewhere, "day 2"), { recursive: true });
+  copyFileSync(REPLICA_SAMPLE, join(input, "plain.png"));
+  copyFileSync(REPLICA_SAMPLE, join(elsewhere, "pair.png"));
+  copyFileSync(REPLICA_SAMPLE, join(elsewhere, "day 2", "pair.tif"));
+  symlinkSync(join(elsewhere, "pair.png"), join(input, "linked.png"));
+  symlinkSync(join(elsewhere, "day 2"), join(input, "day 2"));
+  symlinkSync(".", join(input, "loop"));
+  symlinkSync(join(elsewhere, "gone.png"), join(input, "broken.png"));
+  return { input, elsewhere };
 }
 
 /**

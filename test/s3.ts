@@ -38,3 +38,18 @@ export function localS3(bucket = "chromoseg-test"): LocalS3 {
   });
   return local;
 }
+
+/**
+ * The standard AWS configuration pointed at `s3` and the segment function's settings, as the local
+ * emulation sets them: nothing in the handler knows it runs against s3rver.
+ */
+export function segmentFunctionEnvironment(s3: LocalS3): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ACCESS_KEY_ID: "S3RVER",
+    AWS_SECRET_ACCESS_KEY: "S3RVER",
+    AWS_REGION: "us-east-1",
+    BUCKET_NAME: s3.bucket,
+    MODEL_POINTER_KEY: "models/latest.json",
+  };
+}

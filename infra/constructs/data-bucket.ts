@@ -101,6 +101,14 @@ export class DataBucket extends Construct {
     this.encryptionKey?.grant(grantee, "kms:GenerateDataKey");
   }
 
+  /**
+   * Lets `grantee` delete objects under `prefix`, nothing else. The bucket is versioned: a delete
+   * adds a delete marker, and the old version stays until its noncurrent expiration.
+   */
+  grantDeleteUnder(grantee: iam.IGrantable, prefix: string): void {
+    this.grantObjects(grantee, prefix, "s3:DeleteObject");
+  }
+
   private grantObjects(grantee: iam.IGrantable, prefix: string, action: string): void {
     iam.Grant.addToPrincipal({
       grantee,

@@ -103,6 +103,8 @@ export class SegmentFunction extends Construct {
     data.grantReadUnder(this.function, UPLOADS_PREFIX);
     data.grantReadUnder(this.function, MODELS_PREFIX);
     data.grantWriteUnder(this.function, RESULTS_PREFIX);
+    // An upload segmented again first deletes its earlier results (segment-upload.ts).
+    data.grantDeleteUnder(this.function, RESULTS_PREFIX);
 
     // One notification per suffix (S3 takes one suffix per filter); see TRIGGER_SUFFIXES for case.
     const destination = new s3n.LambdaDestination(this.function);

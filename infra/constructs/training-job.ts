@@ -131,9 +131,20 @@ export class TrainingJob extends Construct {
     // The container's own check, run at synth time: a bad setting fails `cdk synth`, not a job.
     this.configuration = readTrainingEnvironment(variables);
 
+    // Nothing in. Out, HTTPS alone: the ECS agent, Batch, ECR and CloudWatch Logs over the
+    // internet gateway (AWS's public addresses, so any address), S3 through the VPC's gateway
+    // endpoint. DNS, the instance metadata and the time service are not subject to the group.
+    const securityGroup = new ec2.SecurityGroup(this, "InstanceSecurityGroup", {
+      vpc: props.vpc,
+      description: "chromoseg training instances: HTTPS out to AWS services, nothing in",
+      allowAllOutbound: false,
+    });
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), "HTTPS to AWS services");
+
     this.computeEnvironment = new batch.ManagedEc2EcsComputeEnvironment(this, "Compute", {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
+      securityGroups: [securityGroup],
       instanceTypes: props.instanceTypes ?? [new ec2.InstanceType("g4dn.xlarge")],
       useOptimalInstanceClasses: false,
       images: [{ imageType: props.imageType ?? batch.EcsMachineImageType.ECS_AL2_NVIDIA }],

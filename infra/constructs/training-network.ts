@@ -9,8 +9,9 @@ export interface TrainingNetworkProps {
 
 /**
  * The training instances' VPC: public subnets only, no NAT gateway. The instances get public IPs
- * and a security group with no inbound rule; they reach ECR, ECS, CloudWatch Logs and Batch over
- * the internet gateway, and S3 (the data, and ECR's image layers) over a gateway endpoint. Nothing
+ * and a security group (training-job.ts) with no inbound rule that lets out HTTPS alone; they
+ * reach ECR, ECS, CloudWatch Logs and Batch over the internet gateway, and S3 (the data, and ECR's
+ * image layers) over a gateway endpoint. Nothing
  * here costs anything while no instance runs: a NAT gateway (about $33 a month) or the five or
  * more interface endpoints the instances would need without public IPs (about $7 a month each,
  * per availability zone) would bill around the clock for a job that runs a few hours a week.

@@ -2,11 +2,11 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import * as tf from "@tensorflow/tfjs";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import sharp from "sharp";
 import { decimatePlane } from "../image/decimate.js";
 import type { GreyImage } from "../image/grey-image.js";
@@ -16,6 +16,8 @@ import { segmentCrops } from "../infer/segment-crops.js";
 import { segmentImage } from "../infer/segment-image.js";
 import { writeSegmentOutputs } from "../infer/write-outputs.js";
 import { selectBackend } from "../model/backend.js";
+import { DEFAULT_MODEL, DEFAULT_MODEL_NAME } from "../default-model.js";
+import { segnetFromOnnx } from "../export/onnx-to-layers.js";
 import { segnetMultiplyAdds } from "../model/config.js";
 import { normalizedBatch, padUp } from "../model/input.js";
 import { loadModel } from "../model/storage.js";
@@ -51,8 +53,16 @@ export function benchInferCommand(): Command {
         "the peak measured in the same run as the speed of onnxruntime's MatMul of two 1024 × 1024 " +
         "matrices. Each figure is timed after one warm-up run.",
     )
-    .option("-m, --model <file.onnx>", "the ONNX model", "runs/lite/model.onnx")
-    .option("--tfjs-model <dir>", "the same model in tfjs format (default: the ONNX file's folder)")
+    .addOption(
+      new Option("-m, --model <file.onnx>", "the ONNX model").default(
+        DEFAULT_MODEL,
+        DEFAULT_MODEL_NAME,
+      ),
+    )
+    .option(
+      "--tfjs-model <dir>",
+      "the same model in tfjs format (default: rebuilt in tfjs from the ONNX file's configuration and weights)",
+    )
     .option(
       "--slide <file>",
       `a whole metaphase (default: ${DEFAULT_SLIDE}, or the sample metaphase where it is missing)`,
@@ -84,12 +94,11 @@ export function benchInferCommand(): Command {
       const batch1 = await cropsPerSecond(crops, (c) => segmentCrops(model, c, { batchSize: 1 }));
       const batch32 = await cropsPerSecond(crops, (c) => segmentCrops(model, c, { batchSize: 32 }));
       log("tfjs wasm, batch 32");
-      const tfjsWasm = await tfjsCropsPerSecond(
-        flags.tfjsModel ?? dirname(flags.model),
-        crops,
-        divisor,
-        flags.threads,
-      );
+      await selectBackend("wasm", flags.threads);
+      const tfjsModel = flags.tfjsModel
+        ? await loadModel(flags.tfjsModel)
+        : segnetFromOnnx(await readFile(flags.model), model.metadata, flags.model);
+      const tfjsWasm = await tfjsCropsPerSecond(tfjsModel, crops, divisor);
       log(`whole slide: ${slideFile}`);
       const slideSeconds = await slideTime(model, slideFile);
       await model.release();
@@ -174,14 +183,12 @@ async function cropsPerSecond(
   return speeds.sort((a, b) => a - b)[Math.floor(PASSES / 2)];
 }
 
+/** `model` on the tfjs backend already selected. */
 async function tfjsCropsPerSecond(
-  folder: string,
+  model: tf.LayersModel,
   crops: GreyImage[],
   divisor: number,
-  threads: number,
 ): Promise<number> {
-  await selectBackend("wasm", threads);
-  const model = await loadModel(folder);
   const height = padUp(CROP_HEIGHT, divisor);
   const width = padUp(CROP_WIDTH, divisor);
   const speed = await cropsPerSecond(crops, async (chosen) => {

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { Command, Option } from "commander";
 import * as ort from "onnxruntime-node";
 import { CLASS_NAMES } from "../classes.js";
@@ -46,7 +46,8 @@ export function evaluateCommand(): Command {
       "Run a model on the test samples of a split and measure it: IoU per class pooled over every pixel of the " +
         "split (the figure of Hu et al.), their mean, mean per-image IoU, Dice per class, pixel accuracy and the " +
         "4 × 4 confusion matrix (rows: truth, columns: prediction).\n\n" +
-        "Writes to --out: evaluation-<split>.json; worst-<split>.png, the 16 worst samples as input, truth, " +
+        "Writes to --out (default: out/evaluate/<model's name>/ in the working folder, never beside the " +
+        "model): evaluation-<split>.json; worst-<split>.png, the 16 worst samples as input, truth, " +
         "prediction and wrong pixels (red); samples-<split>.png, 16 test samples spread evenly over the split " +
         "(typical predictions). ONNX models add -onnx to the names, --tta adds -tta, --overlap-gain 0.7 adds -gain0.7.",
     )
@@ -57,7 +58,7 @@ export function evaluateCommand(): Command {
     .requiredOption("-d, --data <file.h5>", "dataset (Kaggle layout)")
     .option("-k, --key <name>", "dataset key")
     .addOption(
-      new Option("--labels <policy>", "labels outside 0–3 (see inspect --help)")
+      new Option("--labels <policy>", "labels not a whole number 0–3 (see inspect --help)")
         .choices(LABEL_POLICIES)
         .default("clean"),
     )
@@ -67,7 +68,11 @@ export function evaluateCommand(): Command {
         .default("kaggle"),
     )
     .option("-s, --seed <n>", "the grouped split's seed (as in training)", integer(0), 1)
-    .option("-o, --out <dir>", "where the JSON and PNG go (default: the model's folder)")
+    .option(
+      "-o, --out <dir>",
+      "where the JSON and PNG go (default: out/evaluate/<name>/, the name the model's file name " +
+        "without .onnx or .json, or its folder's name for a folder, model.json or model.onnx)",
+    )
     .option("--json", "print the evaluation as one JSON object (fractions 0–1)")
     .option("-b, --batch-size <n>", "samples per inference batch", integer(1), 32)
     .addOption(
@@ -119,7 +124,7 @@ export function evaluateCommand(): Command {
       });
       await release();
       progress?.stop();
-      const out = flags.out ?? (await modelFolder(flags.model));
+      const out = flags.out ?? (await defaultOut(flags.model));
       const evaluation = {
         model: flags.model,
         data: flags.data,
@@ -152,6 +157,14 @@ export function evaluateCommand(): Command {
       printEvaluation(result.evaluation, `${flags.split} split: ${split.test.length} test samples`);
       console.log(`\nwrote ${jsonFile}, ${worstFile} and ${samplesFile}`);
     });
+}
+
+/** out/evaluate/<name> (see --out): the model's folder (maybe our models/) stays as is. */
+async function defaultOut(model: string): Promise<string> {
+  const folder = await modelFolder(model);
+  const file = basename(model).replace(/\.(onnx|json)$/i, "");
+  const name = folder === model || file === "model" ? basename(resolve(folder)) : file;
+  return join("out", "evaluate", name);
 }
 
 interface Predictor {

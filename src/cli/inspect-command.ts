@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { Command, Option } from "commander";
 import { CLASS_NAMES } from "../classes.js";
 import { loadDataset } from "../data/hdf5.js";
-import { LABEL_POLICIES } from "../data/label-policy.js";
+import { LABEL_POLICIES, describeCleaning } from "../data/label-policy.js";
 import type { LabelPolicy } from "../data/label-policy.js";
 import { datasetStatistics } from "../data/statistics.js";
 import type { DatasetStatistics } from "../data/statistics.js";
@@ -22,8 +22,8 @@ export function inspectCommand(): Command {
   return new Command("inspect")
     .summary("statistics and a contact sheet of an HDF5 dataset")
     .description(
-      "Print a dataset's key, shape, type, label histogram (as stored, values outside 0–3 included), what the " +
-        "label policy changed, pixels per class per sample (10th percentile, median, 90th percentile) and how " +
+      "Print a dataset's key, shape, type, label histogram (whole numbers as stored, values above 3 included), " +
+        "what the label policy changed (labels above 3, negative, fractional or NaN, and specks), pixels per class per sample (10th percentile, median, 90th percentile) and how " +
         "much overlap it holds; write a contact sheet PNG of the first 64 samples, each as its grey input beside " +
         "its labels (black background, orange chromosome A, blue chromosome B, purple overlap).",
     )
@@ -35,7 +35,8 @@ export function inspectCommand(): Command {
     .addOption(
       new Option(
         "--labels <policy>",
-        "labels outside 0–3: strict = error, clip = to background, clean = clip and re-assign isolated one-pixel specks",
+        "labels that are not a whole number 0–3 (above 3, negative, fractional, NaN): strict = error with the " +
+          "count of each kind, clip = to background, clean = clip and re-assign isolated one-pixel specks",
       )
         .choices(LABEL_POLICIES)
         .default("clean"),
@@ -94,9 +95,7 @@ function printStatistics(stats: DatasetStatistics): void {
       ...Object.entries(stats.labelHistogram).map(([label, count]) => [label, count]),
     ]),
   );
-  console.log(
-    `label policy changed: ${stats.cleaning.outOfRange} out-of-range pixels, ${stats.cleaning.specks} isolated specks`,
-  );
+  console.log(`label policy changed: ${describeCleaning(stats.cleaning)}`);
   console.log("\npixels per sample");
   console.log(
     table([

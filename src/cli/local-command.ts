@@ -12,8 +12,8 @@ import { OUTPUT_FILES } from "../infer/write-outputs.js";
 import { DATASETS_PREFIX, UPLOADS_PREFIX, resultsFolderFor } from "../pipeline/bucket-layout.js";
 import { DEFAULT_LOCAL_DATA } from "../pipeline/local-bucket.js";
 import { LocalPipeline } from "../pipeline/local-pipeline.js";
-import { ERROR_FILE } from "../pipeline/segment-upload.js";
-import type { UploadReport } from "../pipeline/segment-upload.js";
+import { ERROR_FILE } from "../infer/write-outputs.js";
+import type { UploadOutcome, UploadReport } from "../pipeline/segment-upload.js";
 import { runTrainingJob } from "../pipeline/training-job.js";
 import { PRESET_NAMES } from "../model/config.js";
 import type { PresetName } from "../model/config.js";
@@ -41,8 +41,15 @@ export function localCommand(): Command {
       "Runs the pipeline of the AWS stack on this machine: s3rver as the bucket (its objects kept in --data), " +
         "its upload events delivered through the same filter to the same segment function, and the same " +
         "training job (chromoseg local train). The AWS SDK is pointed at it through the standard configuration " +
-        "(AWS_ENDPOINT_URL_S3 and S3RVER credentials), so nothing runs differently.\n\n" +
-        "Without --serve: uploads the inputs (default: the bundled samples/) under uploads/, waits for their " +
+        "(AWS_ENDPOINT_URL_S3 and S3RVER credentials), so nothing runs differently. Keys with . or .. segments " +
+        "(uploads/../x.png) are refused (InvalidArgument), as a folder-backed bucket would write them outside --data.\n\n" +
+        "On start, uploads an earlier run took but never finished (it was killed) are processed, and the count " +
+        "said (recovered N uploads that had no result); a result counts when its report.json or error.json is " +
+        "whole. Each refused or failed upload gives one line on stderr; the function's JSON logs and metrics " +
+        "(for CloudWatch) are off unless POWERTOOLS_LOG_LEVEL says otherwise. A broken models/latest.json (not " +
+        "JSON, a field missing, its model not in the bucket) gives the bundled default (modelVersion fallback).\n\n" +
+        "Without --serve: uploads the inputs (default: the bundled samples/; folders searched as segment searches " +
+        "them, symbolic links followed, loops, broken links and missing inputs reported) under uploads/, waits for their " +
         "results, copies them to --out (labels.png, overlay.png, report.json or error.json, and input.png, a " +
         "viewable copy of the input), prints a summary and writes --out/index.html, a page with each input " +
         "beside its overlay. The model is the bucket's (models/latest.json), else the bundled default.",
@@ -51,7 +58,10 @@ export function localCommand(): Command {
     .option("-o, --out <dir>", "where the results are copied", "out")
     .option("--data <dir>", "where the local bucket keeps its objects", DEFAULT_LOCAL_DATA)
     .option("--port <n>", "the local S3's port", integer(0, 65535), 4568)
-    .option("--serve", "keep the pipeline running for any S3 client until Ctrl-C")
+    .option(
+      "--serve",
+      "keep the pipeline running for any S3 client until Ctrl-C, a line for each upload handled",
+    )
     .addHelpText(
       "after",
       examples(
@@ -88,7 +98,11 @@ export function localCommand(): Command {
 }
 
 async function serve(flags: LocalFlags): Promise<void> {
-  const pipeline = await LocalPipeline.start({ directory: flags.data, port: flags.port });
+  const pipeline = await startPipeline(flags, (outcome) => {
+    if (outcome.status === "segmented")
+      console.log(`${outcome.key}: segmented into ${outcome.results}`);
+    else printProblem(outcome);
+  });
   const bucket = `s3://${pipeline.bucket}`;
   console.log(
     `local pipeline: S3 at ${pipeline.endpoint}, bucket ${pipeline.bucket} (objects in ${flags.data})`,
@@ -106,11 +120,10 @@ async function serve(flags: LocalFlags): Promise<void> {
 }
 
 async function segmentLocally(inputs: string[], flags: LocalFlags): Promise<void> {
-  const images = await findImages(inputs);
-  // the function's JSON logs and metrics are for CloudWatch; here the summary says it all
-  process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
-  process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
-  const pipeline = await LocalPipeline.start({ directory: flags.data, port: flags.port });
+  const { images, skipped } = await findImages(inputs);
+  for (const line of skipped) console.error(line);
+  if (skipped.length) process.exitCode = 1;
+  const pipeline = await startPipeline(flags, printProblem);
   const s3 = pipeline.client();
   try {
     console.log(`local pipeline: S3 at ${pipeline.endpoint}; uploading ${images.length} images`);
@@ -137,13 +150,12 @@ async function segmentLocally(inputs: string[], flags: LocalFlags): Promise<void
     );
     const reports = entries.flatMap((e) => ("error" in e.result ? [] : [e.result]));
     if (reports.length) printSegmentSummary(reports);
-    const failures = entries.filter((e) => "error" in e.result);
+    // each failure had its line as it happened
+    const failed = images.length - reports.length;
     console.log(
-      `\n${reports.length} of ${images.length} images segmented; results in ${flags.out}, page ${join(flags.out, "index.html")}`,
+      `\n${reports.length} of ${images.length} images segmented${failed ? `, ${failed} failed` : ""}; results in ${flags.out}, page ${join(flags.out, "index.html")}`,
     );
-    for (const f of failures)
-      console.error(`  ${f.name}: ${(f.result as { error: string }).error}`);
-    if (failures.length) process.exitCode = 1;
+    if (failed) process.exitCode = 1;
   } finally {
     s3.destroy();
     await pipeline.stop();
@@ -202,6 +214,27 @@ async function collect(
   return { ...entry, result: JSON.parse(Buffer.from(report).toString()) as UploadReport };
 }
 
+/**
+ * The pipeline on `flags.data`, each upload's outcome told to `onOutcome`. The function's JSON logs
+ * and metrics are for CloudWatch: here they are off, and the person reads one line per upload.
+ */
+function startPipeline(
+  flags: { data: string; port: number },
+  onOutcome: (outcome: UploadOutcome) => void,
+): Promise<LocalPipeline> {
+  process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
+  process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
+  return LocalPipeline.start({ directory: flags.data, port: flags.port, onOutcome });
+}
+
+/** One line on stderr for an upload that got no outputs, naming it once. */
+function printProblem(outcome: UploadOutcome): void {
+  if (outcome.status === "segmented") return;
+  const { key, reason } = outcome;
+  // most reasons begin with the key already
+  console.error(reason.startsWith(`${key}: `) ? reason : `${key}: ${reason}`);
+}
+
 interface LocalTrainFlags {
   dataset: string;
   preset: PresetName;
@@ -213,7 +246,7 @@ interface LocalTrainFlags {
 }
 
 async function trainLocally(flags: LocalTrainFlags): Promise<void> {
-  const pipeline = await LocalPipeline.start({ directory: flags.data, port: flags.port });
+  const pipeline = await startPipeline(flags, printProblem);
   const s3 = pipeline.client();
   try {
     const datasetKey = DATASETS_PREFIX + basename(flags.dataset);

@@ -2,14 +2,14 @@ import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Command, Option } from "commander";
-import { DEFAULT_MODEL } from "../default-model.js";
+import { DEFAULT_MODEL, DEFAULT_MODEL_NAME } from "../default-model.js";
 import { UserError } from "../errors.js";
 import { DEFAULT_MAX_PIXELS } from "../image/grey-image.js";
 import { findImages } from "../image/find-images.js";
 import { OnnxModel } from "../infer/onnx-model.js";
 import { CROP_MODE_MAX_SIDE, SEGMENT_MODES, segmentImage } from "../infer/segment-image.js";
 import type { SegmentMode, SegmentReport } from "../infer/segment-image.js";
-import { writeSegmentOutputs } from "../infer/write-outputs.js";
+import { ERROR_FILE, writeSegmentError, writeSegmentOutputs } from "../infer/write-outputs.js";
 import { printSegmentSummary } from "./segment-summary.js";
 import { examples, integer, positive } from "./options.js";
 
@@ -42,14 +42,19 @@ export function segmentCommand(): Command {
         "For each input, <out>/<name>/ receives labels.png (8-bit, values 0–3), overlay.png (the input with the " +
         "classes tinted) and report.json (size, mode, pixels per class, objects in slide mode, model sha256, " +
         "timings), where <name> is the file's name, or its path inside a folder given as input. Folders are " +
-        "searched recursively for .png .tif .tiff .jpg .jpeg (any case). Bad files are reported and skipped; the " +
-        "exit code is 1 if any input failed.",
+        "searched recursively for .png .tif .tiff .jpg .jpeg (any case), following symbolic links; a link " +
+        "looping back, a broken link and a missing input are reported as failed. A JPEG is turned upright " +
+        "by its EXIF orientation; of a multi-page TIFF the first page is segmented (report.json's pages " +
+        "gives the count). Bad files are reported and skipped, " +
+        "each with <out>/<name>/error.json (image and reason) instead of outputs; the exit code is 1 if any " +
+        "input failed. Segmenting a file again replaces everything an earlier run left in its folder, so a " +
+        "folder holds either outputs or error.json, never both.",
     )
     .argument("<inputs...>", "image files or folders")
     .addOption(
       new Option("-m, --model <file.onnx>", "a model written by chromoseg export").default(
         DEFAULT_MODEL,
-        "the shipped models/default.onnx",
+        DEFAULT_MODEL_NAME,
       ),
     )
     .option("-o, --out <dir>", "output folder", "out/segment")
@@ -70,21 +75,21 @@ export function segmentCommand(): Command {
       ),
     )
     .action(async (inputs: string[], flags: SegmentFlags) => {
-      const jobs = (await findImages(inputs)).map(({ file, name }) => ({
+      const { images, skipped } = await findImages(inputs);
+      const jobs = images.map(({ file, name }) => ({
         file,
         out: join(flags.out, name),
       }));
       const model = await OnnxModel.load(flags.model, { threads: flags.threads });
       const reports: SegmentReport[] = [];
-      const failures: string[] = [];
+      const failures = [...skipped];
       try {
         for (const job of jobs) {
           try {
             reports.push(await segmentFile(model, job, flags));
           } catch (error) {
             // one bad file (or a fault while writing its outputs) must not stop the others
-            const reason = (error as Error).message.split("\n")[0];
-            failures.push(error instanceof UserError ? reason : `${job.file}: ${reason}`);
+            failures.push(await recordFailure(job, error));
           }
         }
       } finally {
@@ -121,4 +126,19 @@ async function segmentFile(
   });
   await writeSegmentOutputs(job.out, outputs);
   return outputs.report;
+}
+
+/**
+ * Records why `job` failed in its folder (error.json, replacing any earlier outputs) and returns
+ * the line to print.
+ */
+async function recordFailure(job: Job, error: unknown): Promise<string> {
+  const message = (error as Error).message.split("\n")[0];
+  const reason = error instanceof UserError ? message : `${job.file}: ${message}`;
+  try {
+    await writeSegmentError(job.out, { image: job.file, reason });
+  } catch (writeError) {
+    return `${reason} (and ${ERROR_FILE} could not be written: ${(writeError as Error).message})`;
+  }
+  return reason;
 }

@@ -2,7 +2,7 @@ import { totalMilliseconds } from "../infer/segment-image.js";
 import type { SegmentReport } from "../infer/segment-image.js";
 import { table } from "./format.js";
 
-/** One line per segmented image: size, mode, objects, overlap, time. */
+/** One line per segmented image: size, mode, objects, overlap, time; then a note for each multi-page file. */
 export function printSegmentSummary(reports: SegmentReport[]): void {
   console.log(
     table([
@@ -21,4 +21,6 @@ export function printSegmentSummary(reports: SegmentReport[]): void {
       }),
     ]),
   );
+  for (const r of reports)
+    if (r.pages) console.log(`${r.image}: ${r.pages} pages; the first was segmented`);
 }

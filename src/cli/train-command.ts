@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Command, Option } from "commander";
 import { CLASS_NAMES } from "../classes.js";
 import { loadDataset } from "../data/hdf5.js";
-import { LABEL_POLICIES } from "../data/label-policy.js";
+import { LABEL_POLICIES, describeCleaning } from "../data/label-policy.js";
 import type { LabelPolicy } from "../data/label-policy.js";
 import { SPLIT_KINDS } from "../data/splits.js";
 import type { SplitKind } from "../data/splits.js";
@@ -64,7 +64,7 @@ export function trainCommand(): Command {
     .requiredOption("-d, --data <file.h5>", "training data (Kaggle layout)")
     .option("-k, --key <name>", "dataset key (default: dataset_1, else the Cleaned file's key)")
     .addOption(
-      new Option("--labels <policy>", "labels outside 0–3 (see inspect --help)")
+      new Option("--labels <policy>", "labels not a whole number 0–3 (see inspect --help)")
         .choices(LABEL_POLICIES)
         .default("clean"),
     )
@@ -201,7 +201,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   progress.stop();
   const { cleaning } = dataset;
   console.log(
-    `${flags.data}: ${dataset.samples.count} samples of ${dataset.samples.height} × ${dataset.samples.width}; labels changed: ${cleaning.outOfRange} out of range, ${cleaning.specks} specks`,
+    `${flags.data}: ${dataset.samples.count} samples of ${dataset.samples.height} × ${dataset.samples.width}; labels changed: ${describeCleaning(cleaning)}`,
   );
   console.log(
     `model: SegNet ${preset}, filters ${model.filters.join("/")}, convs ${model.convs.join("/")}, upsampling ${model.upsampling}`,

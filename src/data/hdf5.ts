@@ -4,9 +4,14 @@
  * `pair_ids` dataset (N, 2) int32 with the chromosomes that made each sample.
  */
 import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync } from "node:fs";
-import { Dataset, File, ready as h5wasmReady } from "h5wasm/node";
+import { Dataset, File, ready } from "h5wasm/node";
 import { UserError } from "../errors.js";
-import { addCleaning, applyLabelPolicy, emptyCleaning } from "./label-policy.js";
+import {
+  applyLabelPolicy,
+  countNonWholeLabel,
+  emptyCleaning,
+  refuseNonClassLabels,
+} from "./label-policy.js";
 import type { LabelCleaning, LabelPolicy } from "./label-policy.js";
 import { allocateSamples } from "./samples.js";
 import type { SampleSet } from "./samples.js";
@@ -17,6 +22,15 @@ export const KAGGLE_KEY = "dataset_1";
 export const CLEANED_KEY = "13434_overlapping_chrom_pairs_LowRes";
 export const PAIR_IDS_KEY = "pair_ids";
 export const DEFAULT_COMPRESSION_LEVEL = 6;
+
+/**
+ * h5wasm, with HDF5's errors thrown as JS errors instead of its diagnostic stack printed on
+ * stderr (40 lines for a truncated file).
+ */
+const h5wasmReady = ready.then((module) => module.activate_throwing_error_handler());
+
+/** The best ratio deflate reaches; the compressed datasets this reads are gzip'd. */
+const MAX_COMPRESSION_RATIO = 1032;
 
 /** Element types this project reads and writes. */
 export type SampleDtype = "int64" | "int32" | "uint8" | "float32" | "float64";
@@ -68,7 +82,10 @@ export interface DatasetInfo {
 export interface LoadedDataset {
   info: DatasetInfo;
   samples: SampleSet;
-  /** Pixels per label value 0–255 as stored, before the label policy (values above 255 count as 255). */
+  /**
+   * Pixels per whole-number label value 0–255 as stored, before the label policy (values above
+   * 255 count as 255); the others are counted by kind in `cleaning`.
+   */
   storedLabelHistogram: Float64Array;
   cleaning: LabelCleaning;
 }
@@ -87,6 +104,10 @@ const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x
 
 const NUMERIC_DTYPE = /^[<>|]?[bhiqBHIQefd]$/;
 
+function unreadable(file: string, reason: string): UserError {
+  return new UserError(`${file}: not a readable HDF5 file (${reason})`);
+}
+
 /** Throws a UserError unless `file` exists and starts with the HDF5 signature. */
 function assertHdf5File(file: string): void {
   if (!existsSync(file)) throw new UserError(`${file}: no such file`);
@@ -99,7 +120,32 @@ function assertHdf5File(file: string): void {
     closeSync(fd);
   }
   if (!head.equals(HDF5_SIGNATURE)) {
-    throw new UserError(`${file}: not an HDF5 file (expected the HDF5 signature at its start)`);
+    throw unreadable(file, "no HDF5 signature at its start");
+  }
+}
+
+/**
+ * An error HDF5 threw (its whole diagnostic stack) as one line made by `message` from the
+ * stack's innermost reason; any other error as it is.
+ */
+function oneLine(error: unknown, message: (reason: string) => UserError): unknown {
+  if (!(error instanceof Error) || !error.message.startsWith("HDF5-DIAG")) return error;
+  const entries = error.message.match(/^\s*#\d+: .*$/gm) ?? [];
+  return message(entries.at(-1)?.replace(/^.*?\(\): /, "") ?? "HDF5 error");
+}
+
+/** Opens `file` for reading, runs `work` on it and closes it. */
+async function withHdf5File<T>(file: string, work: (f: File) => T): Promise<T> {
+  await h5wasmReady;
+  assertHdf5File(file);
+  let f: File | undefined;
+  try {
+    f = new File(file, "r");
+    return work(f);
+  } catch (error) {
+    throw oneLine(error, (reason) => unreadable(file, reason));
+  } finally {
+    f?.close();
   }
 }
 
@@ -129,6 +175,7 @@ function describe(f: File, ds: Dataset, file: string): DatasetInfo {
   if (typeof ds.dtype !== "string" || !NUMERIC_DTYPE.test(ds.dtype)) {
     throw new UserError(`${file}: dataset "${ds.path.slice(1)}" has type ${String(ds.dtype)}; expected integers or floats`);
   }
+  assertFileCanHold(ds, file, count, height, width);
   const attributes: Record<string, unknown> = {};
   for (const name of Object.keys(ds.attrs)) attributes[name] = ds.get_attribute(name, true);
   return {
@@ -143,27 +190,36 @@ function describe(f: File, ds: Dataset, file: string): DatasetInfo {
   };
 }
 
+/**
+ * Refuses a sample count the file is too small to hold (a damaged or crafted header), before
+ * anything is allocated for it.
+ */
+function assertFileCanHold(ds: Dataset, file: string, count: number, height: number, width: number): void {
+  const sampleBytes = height * width * 2 * ds.metadata.size;
+  const fileBytes = statSync(file).size;
+  const compressed = ds.filters.length > 0;
+  const most = Math.floor((fileBytes * (compressed ? MAX_COMPRESSION_RATIO : 1)) / sampleBytes);
+  if (count <= most) return;
+  throw new UserError(
+    `${file}: dataset "${ds.path.slice(1)}" declares ${count} samples of ${height} × ${width} ${dtypeName(ds.dtype as string)}, ` +
+      `but the file's ${fileBytes} bytes hold at most ${most}${compressed ? `, even compressed ${MAX_COMPRESSION_RATIO}:1` : ""}`,
+  );
+}
+
 /** Reads only the description of a dataset file. */
 export async function readDatasetInfo(file: string, key?: string): Promise<DatasetInfo> {
-  await h5wasmReady;
-  assertHdf5File(file);
-  const f = new File(file, "r");
-  try {
-    return describe(f, findSampleDataset(f, file, key), file);
-  } finally {
-    f.close();
-  }
+  return withHdf5File(file, (f) => describe(f, findSampleDataset(f, file, key), file));
 }
 
 /**
  * Reads a whole dataset in batches into bytes, applying the label policy. Grey values are
- * rounded and clamped to 0–255; labels outside 0–255 count as out of range.
+ * rounded and clamped to 0–255; whole-number labels above 255 count as 255, other labels
+ * (negative, fractional, NaN) are counted and stored as background. `strict` reads the whole
+ * file before refusing it, so that its error gives the file's counts.
  */
 export async function loadDataset(file: string, options: ReadOptions = {}): Promise<LoadedDataset> {
-  await h5wasmReady;
-  assertHdf5File(file);
-  const f = new File(file, "r");
-  try {
+  const policy = options.labels ?? "clean";
+  return withHdf5File(file, (f) => {
     const ds = findSampleDataset(f, file, options.key);
     const info = describe(f, ds, file);
     const { count, height, width } = info;
@@ -177,16 +233,14 @@ export async function loadDataset(file: string, options: ReadOptions = {}): Prom
       const raw = ds.slice([[start, start + n]]);
       const grey = samples.grey.subarray(start * px, (start + n) * px);
       const labels = samples.labels.subarray(start * px, (start + n) * px);
-      splitChannels(raw, grey, labels);
-      for (const label of labels) storedLabelHistogram[label]++;
-      addCleaning(cleaning, applyLabelPolicy(labels, n, height, width, options.labels ?? "clean", file));
+      splitChannels(raw, grey, labels, storedLabelHistogram, cleaning);
+      applyLabelPolicy(labels, n, height, width, policy, cleaning);
       options.onProgress?.(start + n, count);
     }
+    if (policy === "strict") refuseNonClassLabels(cleaning, file);
     if (info.hasPairIds) samples.pairIds = readPairIds(f, file, count);
     return { info, samples, storedLabelHistogram, cleaning };
-  } finally {
-    f.close();
-  }
+  });
 }
 
 function readPairIds(f: File, file: string, count: number): Int32Array {
@@ -209,23 +263,44 @@ type NumericArray =
   | Float64Array;
 
 /**
- * De-interleaves (…, 2) values into grey and label bytes. 64-bit integers are read through
- * their low 32-bit words (values here fit easily), which avoids a BigInt per element.
+ * De-interleaves (…, 2) values into grey and label bytes, counting the stored labels in
+ * `histogram` and `cleaning`. 64-bit integers are read through their low 32-bit words (values
+ * here fit easily), which avoids a BigInt per element.
  */
-function splitChannels(raw: unknown, grey: Uint8Array, labels: Uint8Array): void {
+function splitChannels(
+  raw: unknown,
+  grey: Uint8Array,
+  labels: Uint8Array,
+  histogram: Float64Array,
+  cleaning: LabelCleaning,
+): void {
   if (raw instanceof BigInt64Array || raw instanceof BigUint64Array) {
     const words = new Int32Array(raw.buffer, raw.byteOffset, raw.length * 2);
     for (let i = 0; i < grey.length; i++) {
       grey[i] = clampByte(int64Value(words, 4 * i));
-      labels[i] = clampByte(int64Value(words, 4 * i + 2));
+      labels[i] = labelByte(int64Value(words, 4 * i + 2), histogram, cleaning);
     }
     return;
   }
   const values = raw as NumericArray;
   for (let i = 0; i < grey.length; i++) {
     grey[i] = clampByte(Math.round(values[2 * i]));
-    labels[i] = clampByte(Math.round(values[2 * i + 1]));
+    labels[i] = labelByte(values[2 * i + 1], histogram, cleaning);
   }
+}
+
+/**
+ * The byte of a stored label: a whole number ≥ 0 as it is (above 255 as 255), counted in
+ * `histogram`; any other value as background, counted by kind in `cleaning`.
+ */
+function labelByte(value: number, histogram: Float64Array, cleaning: LabelCleaning): number {
+  if (value >= 0 && (value % 1 === 0 || value === Infinity)) {
+    const byte = value > 255 ? 255 : value;
+    histogram[byte]++;
+    return byte;
+  }
+  countNonWholeLabel(value, cleaning);
+  return 0;
 }
 
 /** The little-endian int64 at word `w`, or ±Infinity when it does not fit 32 bits. */
@@ -270,10 +345,11 @@ export async function writeDataset(file: string, set: SampleSet, options: WriteO
   }
   const { count, height, width } = set;
   const partial = `${file}.partial`;
-  const f = atFixedTime(() => new File(partial, "w"));
+  let open: File | undefined;
   try {
+    const h5 = (open = atFixedTime(() => new File(partial, "w")));
     const ds = atFixedTime(() => {
-      const created = f.create_dataset({
+      const created = h5.create_dataset({
         name: KAGGLE_KEY,
         data: newTypedArray(dtype, 0),
         shape: [0, height, width, 2],
@@ -297,13 +373,14 @@ export async function writeDataset(file: string, set: SampleSet, options: WriteO
       options.onProgress?.(start + n, count);
     }
     const { pairIds } = set;
-    if (pairIds) atFixedTime(() => f.create_dataset({ name: PAIR_IDS_KEY, data: pairIds, shape: [count, 2], dtype: "<i" }));
+    if (pairIds) atFixedTime(() => h5.create_dataset({ name: PAIR_IDS_KEY, data: pairIds, shape: [count, 2], dtype: "<i" }));
+    open = undefined; // a failure to close must not close it again
+    atFixedTime(() => h5.close());
   } catch (error) {
-    f.close();
+    open?.close();
     rmSync(partial, { force: true });
-    throw error;
+    throw oneLine(error, (reason) => new UserError(`${file}: could not write HDF5 (${reason})`));
   }
-  atFixedTime(() => f.close());
   renameSync(partial, file);
 }
 

@@ -20,7 +20,10 @@ export interface DatasetStatistics {
   /** (N, height, width, 2) */
   shape: [number, number, number, number];
   dtype: string;
-  /** Pixels per stored label value, before cleaning; values outside 0–3 included. */
+  /**
+   * Pixels per whole-number label value as stored, before cleaning, values above 3 included;
+   * negative, fractional and NaN labels are counted in `cleaning`.
+   */
   labelHistogram: Record<string, number>;
   cleaning: LabelCleaning;
   /** Pixels of each class per sample, after cleaning. */

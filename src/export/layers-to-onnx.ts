@@ -250,7 +250,8 @@ function inboundLayers(layer: Layer): Layer[] {
   return layer.inboundNodes[0]?.inboundLayers ?? [];
 }
 
-function consumers(model: tf.LayersModel, layer: Layer): Layer[] {
+/** The layers that take `layer`'s output. */
+export function consumers(model: tf.LayersModel, layer: Layer): Layer[] {
   return model.layers.filter((l) => inboundLayers(l).includes(layer));
 }
 

@@ -10,8 +10,14 @@ import { UserError } from "../errors.js";
 /**
  * sharp's strictest decoding (its default: any warning fails, so truncated or corrupt data is
  * refused rather than decoded into a partly grey image); the pixel limit is checked before, by us.
+ * A JPEG is turned upright by its EXIF orientation, as viewers show it. Of a multi-page file
+ * (TIFF) only the first page is read (sharp's default).
  */
-const SHARP_OPTIONS: SharpOptions = { failOn: "warning", limitInputPixels: false };
+const SHARP_OPTIONS: SharpOptions = {
+  failOn: "warning",
+  limitInputPixels: false,
+  autoOrient: true,
+};
 
 /** A single-channel 8-bit image, row-major: pixel (x, y) at y × width + x. */
 export interface GreyImage {
@@ -33,6 +39,8 @@ export interface DecodedImage {
   scaling: BitDepthScaling;
   /** True when a colour image was reduced to its luminance. */
   luminance: boolean;
+  /** The number of pages of a multi-page file, of which the first was read; absent for one. */
+  pages?: number;
   /** sha256 of the file's bytes, hex. */
   sha256: string;
 }
@@ -97,6 +105,7 @@ async function decodeGrey(
       `${name}: ${meta.width} × ${meta.height} is ${pixels} pixels, over the limit of ${maxPixels} (${maxPixels / 1e6} megapixels)`,
     );
   const luminance = (meta.channels ?? 1) - (meta.hasAlpha ? 1 : 0) > 1;
+  const pages = meta.pages && meta.pages > 1 ? meta.pages : undefined;
   if (meta.depth === "ushort") {
     const { data, info } = await sharp(bytes, SHARP_OPTIONS)
       .removeAlpha()
@@ -114,6 +123,7 @@ async function decodeGrey(
       image: { width: info.width, height: info.height, data: out },
       scaling: twelveBit ? "12-bit ÷ 16" : "16-bit ÷ 257",
       luminance,
+      pages,
     };
   }
   const { data, info } = await sharp(bytes, SHARP_OPTIONS)
@@ -129,5 +139,6 @@ async function decodeGrey(
     },
     scaling: "8-bit",
     luminance,
+    pages,
   };
 }

@@ -40,6 +40,8 @@ export interface SegmentReport {
   scaling: BitDepthScaling;
   /** True when a colour image was reduced to its luminance. */
   luminance: boolean;
+  /** The number of pages of a multi-page file (TIFF), of which the first was segmented. */
+  pages?: number;
   sha256: string;
   mode: SegmentMode;
   tta: boolean;
@@ -107,6 +109,7 @@ export async function segmentImage(
       height: image.height,
       scaling: decoded.scaling,
       luminance: decoded.luminance,
+      pages: decoded.pages,
       sha256: decoded.sha256,
       mode,
       tta: options.tta ?? false,

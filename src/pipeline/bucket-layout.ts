@@ -49,6 +49,14 @@ export function resultsFolderFor(uploadKey: string): string {
   return `${RESULTS_PREFIX}${uploadKey.slice(UPLOADS_PREFIX.length)}/`;
 }
 
+/**
+ * Whether `key` has a `.` or `..` path segment (`uploads/../x.png`, `uploads/./a.png`). S3 keeps
+ * such a key literal; a bucket kept in a folder would resolve it, possibly outside the folder.
+ */
+export function hasDotSegments(key: string): boolean {
+  return key.split("/").some((segment) => segment === "." || segment === "..");
+}
+
 /** The inverse of `decodeEventKey`: a key as S3 puts it into an event notification. */
 export function encodeEventKey(key: string): string {
   return encodeURIComponent(key).replace(/%20/g, "+").replace(/%2F/g, "/");

@@ -1,6 +1,19 @@
 /** The local stand-in for the stack's bucket: s3rver on loopback, its objects in a folder. */
+import { createRequire } from "node:module";
 import { S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
+import { hasDotSegments } from "./bucket-layout.js";
+
+/** s3rver's error, which it answers as S3 does (its types leave it out). */
+const S3Error = createRequire(import.meta.url)("s3rver/lib/models/error.js") as new (
+  code: string,
+  message: string,
+) => Error;
+
+/** s3rver's filesystem store, the one place that turns every key (copy sources too) into a path. */
+interface FilesystemStore {
+  getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+}
 
 /** The credentials s3rver accepts, and the region its events name. */
 export const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
@@ -36,6 +49,7 @@ export async function startLocalBucket(options: LocalBucketOptions): Promise<Loc
     directory: options.directory,
     configureBuckets: [{ name: bucket, configs: [] }],
   });
+  refuseDotSegments((server as unknown as { store: FilesystemStore }).store);
   const { port } = (await server.run()) as { port: number };
   const endpoint = `http://127.0.0.1:${port}`;
   return {
@@ -50,5 +64,21 @@ export async function startLocalBucket(options: LocalBucketOptions): Promise<Loc
         credentials: LOCAL_CREDENTIALS,
       }),
     close: () => server.close(),
+  };
+}
+
+/**
+ * On S3 `uploads/../x.png` is a key like any other; s3rver's store would join it to its folder and
+ * write outside it, so here such keys are refused (S3's InvalidArgument, a 400) and logged.
+ */
+function refuseDotSegments(store: FilesystemStore): void {
+  const resourcePath = store.getResourcePath.bind(store);
+  store.getResourcePath = (bucket, key, resource) => {
+    if (key !== undefined && hasDotSegments(key)) {
+      const reason = `${key}: a key with . or .. segments would name another file, perhaps outside the bucket's folder`;
+      console.error(`local bucket: refused ${reason}`);
+      throw new S3Error("InvalidArgument", `refused ${reason}`);
+    }
+    return resourcePath(bucket, key, resource);
   };
 }

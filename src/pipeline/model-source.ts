@@ -2,7 +2,9 @@
  * The model a long-lived process (the segment function, the local pipeline) segments with: the
  * one the bucket's pointer names, downloaded once, checked against its sha256 and reused; the
  * pointer is looked at again at most every `recheckSeconds` (by ETag, so an unchanged pointer
- * costs one small request); without a pointer, the model baked into the image.
+ * costs one small request); without a pointer, the model baked into the image. A broken pointer
+ * (not JSON, a field missing, a model that is not in the bucket) also gets the baked-in model, and
+ * `onBrokenPointer` hears of it once per pointer version; S3 faults throw, for the caller to retry.
  */
 import { createHash } from "node:crypto";
 import { access } from "node:fs/promises";
@@ -38,6 +40,8 @@ export interface ModelSourceOptions {
   threads?: number;
   /** Milliseconds since some origin; tests move it. @default performance.now */
   now?: () => number;
+  /** Told why the pointer is unusable, once per pointer version (ETag), as the fallback takes over. */
+  onBrokenPointer?: (problem: string) => void;
 }
 
 export interface CurrentModel {
@@ -49,6 +53,8 @@ export interface CurrentModel {
 export class ModelSource {
   private current?: CurrentModel & { etag?: string };
   private checkedAt = -Infinity;
+  /** The broken pointer last reported, so that one version is reported once. */
+  private reportedBroken?: string;
   private readonly now: () => number;
 
   constructor(private readonly options: ModelSourceOptions) {
@@ -62,24 +68,41 @@ export class ModelSource {
     const pointer = await this.readPointer();
     this.checkedAt = this.now();
     if (pointer === "unchanged") return this.current!;
-    if (pointer === "absent") {
-      if (this.current?.version !== FALLBACK)
-        await this.use(await OnnxModel.load(this.options.fallbackPath, this.sessionOptions()));
-      return this.current!;
-    }
+    if (pointer === "absent") return this.useFallback();
+    const value = parsePointer(pointer.text, this.options.pointerKey);
+    if (typeof value === "string") return this.brokenPointer(value, pointer.etag);
     // the same bytes under another name (a re-published or promoted version) keep the session
-    if (pointer.value.sha256 !== this.current?.model.sha256) {
-      const file = await this.download(pointer.value);
+    if (value.sha256 !== this.current?.model.sha256) {
+      const file = await this.download(value);
+      if (file === "missing")
+        return this.brokenPointer(
+          `${this.options.pointerKey} names ${value.key} (version ${value.version}), which is not in the bucket`,
+          pointer.etag,
+        );
       await this.use(await OnnxModel.load(file, this.sessionOptions()));
     }
     this.current!.etag = pointer.etag;
-    this.current!.version = pointer.value.version;
+    this.current!.version = value.version;
     return this.current!;
   }
 
   async release(): Promise<void> {
     await this.current?.model.release();
     this.current = undefined;
+  }
+
+  private async useFallback(): Promise<CurrentModel> {
+    if (this.current?.version !== FALLBACK)
+      await this.use(await OnnxModel.load(this.options.fallbackPath, this.sessionOptions()));
+    return this.current!;
+  }
+
+  /** The fallback, for a pointer that cannot be used; re-read (not reported again) at each recheck. */
+  private async brokenPointer(problem: string, etag?: string): Promise<CurrentModel> {
+    const version = etag ?? problem;
+    if (this.reportedBroken !== version) this.options.onBrokenPointer?.(problem);
+    this.reportedBroken = version;
+    return this.useFallback();
   }
 
   /** Switches to `model` (as the fallback until `get` names its version) and releases the old one. */
@@ -93,35 +116,39 @@ export class ModelSource {
     return { threads: this.options.threads };
   }
 
-  /** The pointer, `unchanged` (same ETag as last time) or `absent`. */
-  private async readPointer(): Promise<
-    { value: ModelPointer; etag?: string } | "unchanged" | "absent"
-  > {
+  /** The pointer's text, `unchanged` (same ETag as last time) or `absent`. */
+  private async readPointer(): Promise<{ text: string; etag?: string } | "unchanged" | "absent"> {
     const { s3, bucket, pointerKey } = this.options;
     try {
       const response = await s3.send(
         new GetObjectCommand({ Bucket: bucket, Key: pointerKey, IfNoneMatch: this.current?.etag }),
       );
-      const text = await response.Body!.transformToString();
-      return { value: parsePointer(text, pointerKey), etag: response.ETag };
+      return { text: await response.Body!.transformToString(), etag: response.ETag };
     } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
-        ?.httpStatusCode;
+      const status = statusOf(error);
       if (status === 304) return "unchanged";
-      // without s3:ListBucket (the function has none), a missing key answers 403, not 404
-      if (status === 404 || status === 403) return "absent";
+      if (isMissing(status)) return "absent";
       throw error;
     }
   }
 
-  /** Downloads the model once per sha256; refuses bytes whose sha256 differs from the pointer's. */
-  private async download(pointer: ModelPointer): Promise<string> {
+  /**
+   * Downloads the model once per sha256, or `missing`; refuses bytes whose sha256 differs from the
+   * pointer's (a damaged transfer: thrown, so the caller retries).
+   */
+  private async download(pointer: ModelPointer): Promise<string | "missing"> {
     const dir = this.options.cacheDir ?? "/tmp/chromoseg-models";
     const file = join(dir, `${pointer.sha256}.onnx`);
     if (await exists(file)) return file;
-    const response = await this.options.s3.send(
-      new GetObjectCommand({ Bucket: this.options.bucket, Key: pointer.key }),
-    );
+    let response;
+    try {
+      response = await this.options.s3.send(
+        new GetObjectCommand({ Bucket: this.options.bucket, Key: pointer.key }),
+      );
+    } catch (error) {
+      if (isMissing(statusOf(error))) return "missing";
+      throw error;
+    }
     const bytes = await response.Body!.transformToByteArray();
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     if (sha256 !== pointer.sha256)
@@ -144,16 +171,26 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-function parsePointer(text: string, key: string): ModelPointer {
-  let value: Partial<ModelPointer>;
+function statusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+}
+
+/** Without s3:ListBucket (the function has none), a missing key answers 403, not 404. */
+function isMissing(status: number | undefined): boolean {
+  return status === 404 || status === 403;
+}
+
+/** The pointer, or what is wrong with it. */
+function parsePointer(text: string, key: string): ModelPointer | string {
+  let value: Partial<ModelPointer> | null;
   try {
-    value = JSON.parse(text) as Partial<ModelPointer>;
+    value = JSON.parse(text) as Partial<ModelPointer> | null;
   } catch {
-    throw new Error(`${key} is not JSON`);
+    return `${key} is not JSON`;
   }
+  if (typeof value !== "object" || value === null) return `${key} is not a JSON object`;
   for (const field of ["version", "key", "sha256"] as const) {
-    if (typeof value[field] !== "string" || !value[field])
-      throw new Error(`${key} has no ${field}`);
+    if (typeof value[field] !== "string" || !value[field]) return `${key} has no ${field}`;
   }
   return value as ModelPointer;
 }

@@ -20,7 +20,8 @@ import { segmentUpload } from "./segment-upload.js";
 import type { UploadOutcome } from "./segment-upload.js";
 
 const logger = new Logger({ serviceName: "chromoseg-segment" });
-const metrics = new Metrics({ namespace: "chromoseg", serviceName: "segment" });
+// its own warnings (such as "No application metrics to publish") go through the logger and its level
+const metrics = new Metrics({ namespace: "chromoseg", serviceName: "segment", logger });
 
 /** What lives as long as the container: the S3 client and the model, with its session. */
 interface Runtime {
@@ -37,6 +38,10 @@ function start(): Runtime {
     bucket: environment.bucket,
     pointerKey: environment.modelPointerKey,
     fallbackPath: DEFAULT_MODEL,
+    onBrokenPointer: (problem) => {
+      logger.warn(`${problem}; using the baked-in model`);
+      metrics.addMetric("ModelPointerBroken", MetricUnit.Count, 1);
+    },
   });
   return { s3, models };
 }

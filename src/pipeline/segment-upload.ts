@@ -1,15 +1,17 @@
 /**
  * One uploaded image → its results in the bucket: what the segment function does for each S3
  * record, and the local emulation for each event. Bad input is answered with results/…/error.json
- * and a normal return (retrying cannot help); S3 faults throw, so the caller retries.
+ * and a normal return (retrying cannot help); S3 faults throw, so the caller retries. Each result
+ * first deletes what an earlier upload under the same key left, so results/…/ holds one run's.
  */
-import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { UserError } from "../errors.js";
 import { segmentImage } from "../infer/segment-image.js";
 import type { SegmentOptions, SegmentReport } from "../infer/segment-image.js";
-import { OUTPUT_FILES } from "../infer/write-outputs.js";
-import { UPLOADS_PREFIX, isImageName, resultsFolderFor } from "./bucket-layout.js";
+import { ERROR_FILE, OUTPUT_FILES, RESULT_FILES, resultJson } from "../infer/write-outputs.js";
+import type { SegmentError } from "../infer/write-outputs.js";
+import { UPLOADS_PREFIX, hasDotSegments, isImageName, resultsFolderFor } from "./bucket-layout.js";
 import type { ModelSource } from "./model-source.js";
 
 /** Larger uploads are refused unread. */
@@ -34,6 +36,12 @@ export interface UploadReport extends SegmentReport {
   modelVersion: string;
 }
 
+/** error.json of an upload: why it has no outputs, and which version of the object that was. */
+export interface UploadError extends SegmentError {
+  versionId?: string;
+  eTag?: string;
+}
+
 export type UploadOutcome =
   | { status: "skipped"; key: string; reason: string }
   | { status: "segmented"; key: string; results: string; report: UploadReport }
@@ -46,8 +54,6 @@ export interface SegmentUploadOptions extends SegmentOptions {
   maxBytes?: number;
 }
 
-export const ERROR_FILE = "error.json";
-
 export async function segmentUpload(
   upload: Upload,
   options: SegmentUploadOptions,
@@ -55,6 +61,9 @@ export async function segmentUpload(
   const { key } = upload;
   if (!key.startsWith(UPLOADS_PREFIX))
     return { status: "skipped", key, reason: `not under ${UPLOADS_PREFIX}` };
+  // On AWS such a key is literal, but a folder-backed bucket (the local one) would resolve it.
+  if (hasDotSegments(key))
+    return { status: "skipped", key, reason: "key has '.' or '..' path segments; rename the file" };
   if (!isImageName(key))
     return { status: "skipped", key, reason: "not an image name (.png .tif .tiff .jpg .jpeg)" };
   const results = resultsFolderFor(key);
@@ -67,10 +76,22 @@ export async function segmentUpload(
         ContentType: contentType,
       }),
     );
+  const clearResults = () =>
+    Promise.all(
+      RESULT_FILES.map((name) =>
+        options.s3.send(new DeleteObjectCommand({ Bucket: upload.bucket, Key: results + name })),
+      ),
+    );
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   const refuse = async (reason: string): Promise<UploadOutcome> => {
-    const error = { image: key, versionId: upload.versionId, eTag: upload.eTag, reason };
-    await put(ERROR_FILE, JSON.stringify(error, null, 2), "application/json");
+    const error: UploadError = {
+      image: key,
+      versionId: upload.versionId,
+      eTag: upload.eTag,
+      reason,
+    };
+    await clearResults();
+    await put(ERROR_FILE, resultJson(error), "application/json");
     return { status: "refused", key, results, reason };
   };
   if (upload.size > maxBytes) return refuse(`${upload.size} bytes, over the limit of ${maxBytes}`);
@@ -93,9 +114,10 @@ export async function segmentUpload(
     eTag: upload.eTag,
     modelVersion: version,
   };
+  await clearResults();
   await put(OUTPUT_FILES.labels, outputs.labelsPng, "image/png");
   await put(OUTPUT_FILES.overlay, outputs.overlayPng, "image/png");
   // last: a report means its pictures are there
-  await put(OUTPUT_FILES.report, JSON.stringify(report, null, 2), "application/json");
+  await put(OUTPUT_FILES.report, resultJson(report), "application/json");
   return { status: "segmented", key, results, report };
 }

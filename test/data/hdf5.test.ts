@@ -1,8 +1,9 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { File, ready } from "h5wasm/node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CLEANED_KEY, KAGGLE_KEY, SAMPLE_DTYPES, loadDataset, readDatasetInfo, writeDataset } from "../../src/data/hdf5.js";
+import { emptyCleaning } from "../../src/data/label-policy.js";
 import { allocateSamples } from "../../src/data/samples.js";
 import type { SampleSet } from "../../src/data/samples.js";
 import { temporaryFolder } from "../helpers.js";
@@ -23,7 +24,12 @@ function smallSet(): SampleSet {
 /** Writes (N, H, W, 2) int64 values with h5wasm directly, the way the public files are laid out. */
 function writeRaw(file: string, key: string, shape: number[], values: number[], dtype = "<q"): void {
   const f = new File(file, "w");
-  const data = dtype === "<q" ? BigInt64Array.from(values, BigInt) : Int32Array.from(values);
+  const data =
+    dtype === "<q"
+      ? BigInt64Array.from(values, BigInt)
+      : dtype === "<d"
+        ? Float64Array.from(values)
+        : Int32Array.from(values);
   f.create_dataset({ name: key, data, shape, dtype, chunks: shape.length ? [1, ...shape.slice(1)] : null, compression: "gzip", compression_opts: 9 });
   f.close();
 }
@@ -80,7 +86,59 @@ describe("bad input", () => {
   it("refuses a file that is not HDF5", async () => {
     const file = join(folder, "text.h5");
     writeFileSync(file, "hello, not hdf5");
-    await expect(loadDataset(file)).rejects.toThrow(/text\.h5: not an HDF5 file/);
+    await expect(loadDataset(file)).rejects.toThrow(/text\.h5: not a readable HDF5 file \(no HDF5 signature/);
+  });
+
+  it("says in one line when HDF5 cannot write a file", async () => {
+    const file = join(folder, "missing-folder", "out.h5");
+    await expect(writeDataset(file, smallSet())).rejects.toThrow(
+      /^\S*out\.h5: could not write HDF5 \(unable to open file: name = '.*out\.h5\.partial'.*\)$/,
+    );
+  });
+
+  it("refuses a truncated file in one line, naming what HDF5 found", async () => {
+    const whole = join(folder, "whole.h5");
+    await writeDataset(whole, smallSet());
+    const file = join(folder, "truncated.h5");
+    writeFileSync(file, readFileSync(whole).subarray(0, 1000));
+    await expect(readDatasetInfo(file)).rejects.toThrow(
+      /^\S*truncated\.h5: not a readable HDF5 file \(truncated file: eof = 1000, .*\)$/,
+    );
+  });
+
+  /** A dataset declaring `count` samples of 88 × 88 with no sample written: the file stays tiny. */
+  function hollowFile(name: string, count: number, compression: boolean): string {
+    const file = join(folder, name);
+    const f = new File(file, "w");
+    const ds = f.create_dataset({
+      name: KAGGLE_KEY,
+      data: new Int32Array(0),
+      shape: [0, 88, 88, 2],
+      maxshape: [null, 88, 88, 2],
+      dtype: "<i",
+      chunks: [1, 88, 88, 2],
+      ...(compression ? { compression: "gzip" as const, compression_opts: 6 } : {}),
+    });
+    ds.resize([count, 88, 88, 2]);
+    f.close();
+    return file;
+  }
+
+  it("refuses a sample count the file is far too small to hold, before reading", async () => {
+    const plain = hollowFile("hollow.h5", 100_000_000, false);
+    await expect(loadDataset(plain)).rejects.toThrow(
+      /hollow\.h5: dataset "dataset_1" declares 100000000 samples of 88 × 88 int32, but the file's \d{3} bytes hold at most 0$/,
+    );
+    const compressed = hollowFile("hollow-gzip.h5", 1000, true);
+    await expect(readDatasetInfo(compressed)).rejects.toThrow(
+      /hollow-gzip\.h5: dataset "dataset_1" declares 1000 samples of 88 × 88 int32, but the file's \d{3} bytes hold at most \d, even compressed 1032:1$/,
+    );
+  });
+
+  it("accepts a compressed file whose samples compress well", async () => {
+    const file = join(folder, "blank.h5");
+    await writeDataset(file, allocateSamples(200, 88, 88), { compressionLevel: 9 });
+    expect((await readDatasetInfo(file)).count).toBe(200);
   });
 
   it("lists the keys found when the key is missing", async () => {
@@ -125,12 +183,37 @@ describe("label policies", () => {
   }
 
   it("strict refuses out-of-range labels with their count", async () => {
-    await expect(loadDataset(noisyFile(), { labels: "strict" })).rejects.toThrow(/1 label pixels are outside 0–3/);
+    await expect(loadDataset(noisyFile(), { labels: "strict" })).rejects.toThrow(
+      /noisy\.h5: 1 label pixels are not 0–3 \(1 above 3\)/,
+    );
+  });
+
+  /** One 2 × 4 float sample whose labels include every kind of value that is no class. */
+  function oddLabelsFile(): string {
+    const labels = [0, -1, 0.5, NaN, 4, 1, 2, 3, -0.5, 2.5, 4, 1];
+    const file = join(folder, "odd.h5");
+    writeRaw(file, KAGGLE_KEY, [1, 3, 4, 2], labels.flatMap((l) => [50, l]), "<d");
+    return file;
+  }
+
+  it("strict refuses negative, fractional and NaN labels, counting each kind over the whole file", async () => {
+    await expect(loadDataset(oddLabelsFile(), { labels: "strict", batchSize: 1 })).rejects.toThrow(
+      /odd\.h5: 7 label pixels are not 0–3 \(2 above 3, 2 negative, 2 fractional, 1 NaN\)/,
+    );
+  });
+
+  it("clip and clean set negative, fractional and NaN labels to background and count them", async () => {
+    for (const labels of ["clip", "clean"] as const) {
+      const { samples, cleaning, storedLabelHistogram } = await loadDataset(oddLabelsFile(), { labels });
+      expect(cleaning).toMatchObject({ outOfRange: 2, negative: 2, fractional: 2, notANumber: 1 });
+      expect(Array.from(storedLabelHistogram.slice(0, 5))).toEqual([1, 2, 1, 1, 2]);
+      if (labels === "clip") expect(Array.from(samples.labels)).toEqual([0, 0, 0, 0, 0, 1, 2, 3, 0, 0, 0, 1]);
+    }
   });
 
   it("clip sets them to background and leaves specks", async () => {
     const { samples, cleaning, storedLabelHistogram } = await loadDataset(noisyFile(), { labels: "clip" });
-    expect(cleaning).toEqual({ outOfRange: 1, specks: 0 });
+    expect(cleaning).toEqual({ ...emptyCleaning(), outOfRange: 1 });
     expect(storedLabelHistogram[4]).toBe(1);
     expect(samples.labels[3 * 5 + 2]).toBe(0);
     expect(samples.labels[2 * 5 + 2]).toBe(2);
@@ -139,7 +222,7 @@ describe("label policies", () => {
   it("clean also gives isolated specks their neighbours' majority", async () => {
     const { samples, cleaning } = await loadDataset(noisyFile(), { labels: "clean" });
     // the 4 becomes background (0), which is then a speck among 1s; the speck of 2 and the lone 3 go too
-    expect(cleaning).toEqual({ outOfRange: 1, specks: 3 });
+    expect(cleaning).toEqual({ ...emptyCleaning(), outOfRange: 1, specks: 3 });
     expect(samples.labels[2 * 5 + 2]).toBe(1);
     expect(samples.labels[3 * 5 + 2]).toBe(1);
     expect(samples.labels[4]).toBe(0);

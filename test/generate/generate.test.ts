@@ -3,6 +3,7 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadDataset, writeDataset } from "../../src/data/hdf5.js";
+import { emptyCleaning } from "../../src/data/label-policy.js";
 import { generateDataset } from "../../src/generate/generate.js";
 import type { GenerateOptions, GeneratedDataset } from "../../src/generate/generate.js";
 import { FRAME_HEIGHT, FRAME_WIDTH } from "../../src/generate/pairs.js";
@@ -105,7 +106,7 @@ describe("generateDataset", () => {
     const file = join(folder, "generated.h5");
     await writeDataset(file, generated.samples, { attributes: generated.attributes });
     const loaded = await loadDataset(file);
-    expect(loaded.cleaning).toEqual({ outOfRange: 0, specks: 0 });
+    expect(loaded.cleaning).toEqual(emptyCleaning());
     expect(Buffer.compare(loaded.samples.labels, generated.samples.labels)).toBe(0);
     expect(Buffer.compare(loaded.samples.grey, generated.samples.grey)).toBe(0);
     expect(loaded.samples.pairIds).toEqual(generated.samples.pairIds);

@@ -9,6 +9,7 @@ import {
   RESULTS_PREFIX,
   TRIGGER_SUFFIXES,
   UPLOADS_PREFIX,
+  hasDotSegments,
   isImageName,
   triggersSegmentation,
 } from "../../src/pipeline/bucket-layout.js";
@@ -41,6 +42,21 @@ describe("bucket layout", () => {
     for (const suffix of TRIGGER_SUFFIXES) {
       expect(isImageName(`${UPLOADS_PREFIX}x${suffix}`)).toBe(true);
     }
+  });
+
+  it("tells keys with '.' or '..' path segments, which a folder-backed bucket would resolve", () => {
+    const dotted = {
+      "uploads/../../x.png": true,
+      "uploads/./a.png": true,
+      "uploads/a/../b.png": true,
+      "uploads/..": true,
+      "uploads/a.png": false,
+      "uploads/..a.png": false,
+      "uploads/a../b.png": false,
+      "uploads/.hidden.png": false,
+    };
+    for (const [key, expected] of Object.entries(dotted))
+      expect(hasDotSegments(key), key).toBe(expected);
   });
 
   it("re-exports the image suffixes rather than copying them, and imports nothing heavy", () => {

@@ -1,7 +1,7 @@
 /**
  * Just enough of a Dockerfile parser for static checks: stages, instructions with continuation
  * lines joined, COPY's flags, sources and destination, exec-form CMD, and the absolute paths they
- * mean once WORKDIR and the base images' variables are applied (our Dockerfiles set no ENV).
+ * mean once WORKDIR and the variables of the base images and of ENV are applied.
  */
 import { posix } from "node:path";
 
@@ -27,7 +27,7 @@ export interface Stage {
   instructions: Instruction[];
   /** The working directory after the stage's last WORKDIR. */
   workdir: string;
-  /** Variables the base image sets. */
+  /** Variables the base image and the stage's ENV instructions set. */
   env: Record<string, string>;
   copies: Copy[];
   /** Exec-form CMD, if any. */
@@ -71,6 +71,7 @@ export function parseDockerfile(text: string): Stage[] {
         destination: posix.resolve(stage.workdir, paths.at(-1) ?? ""),
       });
     }
+    if (keyword === "ENV") Object.assign(stage.env, variables(args));
     if (keyword === "CMD") stage.cmd = JSON.parse(args) as string[];
   }
   return stages;
@@ -84,6 +85,17 @@ function expand(text: string, stage: Stage): string {
     if (value === undefined) throw new Error(`unknown variable ${name} in "${text}"`);
     return value;
   });
+}
+
+/** ENV's `NAME=value …` pairs (values without quotes or blanks), or its old form `NAME value`. */
+function variables(args: string): Record<string, string> {
+  const [first, ...rest] = args.split(" ");
+  if (!first.includes("=")) return { [first]: rest.join(" ") };
+  return Object.fromEntries(
+    args
+      .split(" ")
+      .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
+  );
 }
 
 /** The value of `--name=value` among `words`. */

@@ -89,6 +89,29 @@ describe.each([
     }
   });
 
+  it("builds and runs on Node 22: its node images and esbuild's target", () => {
+    const nodeImages = stages.map((stage) => stage.image).filter((image) => /^node:/.test(image));
+    for (const image of nodeImages) expect(image).toMatch(/^node:22[.-]/);
+    const runs = esbuildRuns(stages);
+    expect(runs.length).toBeGreaterThan(0);
+    for (const run of runs) expect(run.command).toMatch(/ --target=node22( |$)/);
+  });
+
+  it("keeps onnxruntime-node from downloading CUDA libraries wherever npm installs packages", () => {
+    const installing = stages.filter((stage) =>
+      stage.instructions.some(
+        ({ keyword, args }) => keyword === "RUN" && /\bnpm (ci|install)\b/.test(args),
+      ),
+    );
+    expect(installing.length).toBeGreaterThan(0);
+    for (const stage of installing) {
+      expect(stage.env.ONNXRUNTIME_NODE_INSTALL, stage.image).toBe("skip");
+      // a flag npm 11 no longer passes on, and warns about
+      for (const { args } of stage.instructions)
+        expect(args).not.toContain("--onnxruntime-node-install");
+    }
+  });
+
   it("copies only sources that exist in the staged build context", () => {
     const context = contexts.get(file)!;
     expect(context).toBeDefined();
@@ -148,8 +171,8 @@ describe("build context (.dockerignore)", () => {
 describe("segment function image", () => {
   const final = segment.at(-1)!;
 
-  it("is the AWS Lambda Node.js 20 image, its CMD the bundled handler", () => {
-    expect(final.image).toBe("public.ecr.aws/lambda/nodejs:20");
+  it("is the AWS Lambda Node.js 22 image, its CMD the bundled handler", () => {
+    expect(final.image).toBe("public.ecr.aws/lambda/nodejs:22");
     const [handler] = final.cmd ?? [];
     const [module, exported] = handler.split(".");
     expect(exported).toBe("handler");
@@ -191,6 +214,9 @@ describe("training image", () => {
 
   it("runs on CUDA 11.2 with cuDNN 8, its CMD the bundled entrypoint", () => {
     expect(final.image).toMatch(/^nvidia\/cuda:11\.2(\.\d+)?-cudnn8-runtime-/);
+    // the CUDA image has no Node: the official Node 22 image's binary is copied in
+    const binary = final.copies.find((copy) => copy.destination === "/usr/local/bin/node");
+    expect(training.find((stage) => stage.name === binary?.from)?.image).toMatch(/^node:22[.-]/);
     const [node, script] = final.cmd ?? [];
     expect(node).toBe("node");
     const producer = producerOf(training, posix.resolve(final.workdir, script));

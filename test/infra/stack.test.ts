@@ -224,18 +224,30 @@ describe("segment function", () => {
   const functionRole = roleIdOf(segmentFunction.Properties.Role);
   const statements = roleStatements(template, functionRole);
 
-  it("may read uploads/* and models/*, write results/*, and nothing else in the bucket", () => {
+  it("may read uploads/* and models/*, write and delete results/*, and nothing else in the bucket", () => {
     const [logGroupId] = resource(template, "AWS::Logs::LogGroup", "SegmentLogs");
     expect(describeStatements(statements).sort()).toEqual(
       [
         `logs:CreateLogStream,logs:PutLogEvents on ${JSON.stringify(arnOf(logGroupId))}`,
         `sqs:GetQueueAttributes,sqs:GetQueueUrl,sqs:SendMessage on ${JSON.stringify(arnOf(queueId))}`,
         "s3:GetObject on models/*,uploads/*",
-        "s3:PutObject on results/*",
+        "s3:DeleteObject,s3:PutObject on results/*",
       ].sort(),
     );
     const [, role] = resource(template, "AWS::IAM::Role", functionRole);
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it("may delete under results/* only, and no object version (old results stay recoverable)", () => {
+    const deletes = statements.filter((statement) =>
+      actions(statement).some((action) => /^s3:(Delete|\*)/.test(action)),
+    );
+    expect(deletes.flatMap(actions).filter((action) => action.startsWith("s3:Delete"))).toEqual([
+      "s3:DeleteObject",
+    ]);
+    expect(deletes.flatMap(resources).map((arn) => objectPattern(arn, bucketId))).toEqual([
+      "results/*",
+    ]);
   });
 
   it("has no permission to write outside results/", () => {
@@ -251,6 +263,15 @@ describe("segment function", () => {
 });
 
 describe("training", () => {
+  /** The one security group of the compute environment's instances. */
+  function instanceSecurityGroup(): Resource {
+    const ids = (compute.Properties.ComputeResources as { SecurityGroupIds: unknown[] })
+      .SecurityGroupIds;
+    expect(ids).toHaveLength(1);
+    const [id] = (ids[0] as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"];
+    return resource(template, "AWS::EC2::SecurityGroup", id)[1];
+  }
+
   it("has a VPC without NAT gateways: public subnets with public IPs, a free S3 endpoint, flow logs", () => {
     template.resourceCountIs("AWS::EC2::NatGateway", 0);
     const subnets = resourcesOf(template, "AWS::EC2::Subnet");
@@ -262,8 +283,17 @@ describe("training", () => {
       LogDestinationType: "s3",
       LogDestination: { "Fn::Join": ["", [arnOf(logBucketId), "/vpc-flow-logs/"]] },
     });
-    const [, securityGroup] = resource(template, "AWS::EC2::SecurityGroup", "TrainingCompute");
-    expect(securityGroup.Properties.SecurityGroupIngress).toBeUndefined();
+    expect(instanceSecurityGroup().Properties.SecurityGroupIngress).toBeUndefined();
+  });
+
+  it("lets the instances out over HTTPS only: ECR, ECS, Batch, Logs and S3 (its gateway endpoint)", () => {
+    const securityGroup = instanceSecurityGroup();
+    const egress = securityGroup.Properties.SecurityGroupEgress as Record<string, unknown>[];
+    const separate = resourcesOf(template, "AWS::EC2::SecurityGroupEgress");
+    expect(separate).toEqual([]);
+    expect(egress.length).toBeGreaterThan(0);
+    for (const rule of egress)
+      expect(rule).toMatchObject({ IpProtocol: "tcp", FromPort: 443, ToPort: 443 });
   });
 
   it("launches on-demand g4dn.xlarge on the ECS GPU AMI, from 0 vCPUs (nothing while idle)", () => {

@@ -3,20 +3,14 @@ import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { Context, S3Event } from "aws-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DAPI_CROP, REPLICA_SAMPLE } from "../helpers.js";
-import { localS3 } from "../s3.js";
+import { localS3, segmentFunctionEnvironment } from "../s3.js";
 
 const s3 = localS3();
 let handler: (event: S3Event, context: Context) => Promise<{ status: string }[]>;
 
 beforeAll(async () => {
-  // the standard AWS configuration, as the local emulation sets it: nothing in the handler knows
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_ACCESS_KEY_ID: "S3RVER",
-    AWS_SECRET_ACCESS_KEY: "S3RVER",
-    AWS_REGION: "us-east-1",
-    BUCKET_NAME: s3.bucket,
-    MODEL_POINTER_KEY: "models/latest.json",
+    ...segmentFunctionEnvironment(s3),
     POWERTOOLS_METRICS_DISABLED: "true",
     POWERTOOLS_LOG_LEVEL: "ERROR",
   });
@@ -62,5 +56,16 @@ describe("segment function handler", () => {
       mode: "slide",
       modelVersion: "fallback",
     });
+  });
+
+  it("skips a key with '..' segments, which the local bucket would resolve outside its folder", async () => {
+    const outcomes = await handler(eventFor({ key: "uploads/../../x.png", size: 10 }), context);
+    expect(outcomes).toEqual([
+      {
+        status: "skipped",
+        key: "uploads/../../x.png",
+        reason: "key has '.' or '..' path segments; rename the file",
+      },
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { ModelSource } from "../../src/pipeline/model-source.js";
 import type { ModelPointer } from "../../src/pipeline/model-source.js";
@@ -29,9 +29,13 @@ async function publish(version: string, bytes: Uint8Array, sha256?: string): Pro
 }
 
 /** A source on the test bucket whose time is `clock.ms`, re-reading the pointer every 60 s. */
-function sourceOn(clock: { ms: number }): ModelSource {
+function sourceOn(
+  clock: { ms: number },
+  onBrokenPointer?: (problem: string) => void,
+  client: S3Client = s3.client,
+): ModelSource {
   return new ModelSource({
-    s3: s3.client,
+    s3: client,
     bucket: s3.bucket,
     pointerKey: POINTER,
     fallbackPath: FALLBACK,
@@ -39,6 +43,7 @@ function sourceOn(clock: { ms: number }): ModelSource {
     recheckSeconds: 60,
     threads: 1,
     now: () => clock.ms,
+    onBrokenPointer,
   });
 }
 
@@ -79,5 +84,56 @@ describe("model source", () => {
     );
     expect((await source.get()).version).toBe("v2");
     await source.release();
+  });
+});
+
+describe("model source with a broken pointer", () => {
+  it("falls back to the baked-in model, warning once per pointer version, for bad JSON, missing fields and a missing model", async () => {
+    const clock = { ms: 0 };
+    const warnings: string[] = [];
+    const source = sourceOn(clock, (problem) => warnings.push(problem));
+    await publish("good", readFileSync(LITE_MODEL));
+    expect((await source.get()).version).toBe("good");
+
+    await put(POINTER, "{ not json");
+    clock.ms += 61_000;
+    expect((await source.get()).version).toBe("fallback");
+    clock.ms += 61_000;
+    expect((await source.get()).version).toBe("fallback"); // the same pointer: no second warning
+    expect(warnings).toEqual([`${POINTER} is not JSON`]);
+
+    await put(POINTER, JSON.stringify({ version: "v9", key: "models/v9/model.onnx" }));
+    clock.ms += 61_000;
+    expect((await source.get()).version).toBe("fallback");
+    const missingModel: ModelPointer = {
+      version: "v10",
+      key: "models/v10/model.onnx",
+      sha256: "1".repeat(64),
+    };
+    await put(POINTER, JSON.stringify(missingModel));
+    clock.ms += 61_000;
+    expect((await source.get()).version).toBe("fallback");
+    clock.ms += 61_000;
+    expect((await source.get()).version).toBe("fallback");
+    expect(warnings.slice(1)).toEqual([
+      `${POINTER} has no sha256`,
+      `${POINTER} names models/v10/model.onnx (version v10), which is not in the bucket`,
+    ]);
+    await source.release();
+  });
+
+  it("still throws when S3 cannot be reached, for the caller to retry", async () => {
+    const unreachable = new S3Client({
+      endpoint: "http://127.0.0.1:9", // the discard port: nothing listens
+      forcePathStyle: true,
+      region: "us-east-1",
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+      maxAttempts: 1,
+    });
+    const warnings: string[] = [];
+    const source = sourceOn({ ms: 0 }, (problem) => warnings.push(problem), unreachable);
+    await expect(source.get()).rejects.toThrow(/ECONNREFUSED/);
+    expect(warnings).toEqual([]);
+    unreachable.destroy();
   });
 });

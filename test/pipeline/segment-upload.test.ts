@@ -82,6 +82,30 @@ describe("segmenting an upload", () => {
     expect((await readJson("results/bad.png/error.json")).reason).toMatch(/not a readable image/);
   });
 
+  it("leaves only error.json when a good upload is replaced by a bad one under the same key", async () => {
+    const key = "uploads/replaced/good-then-bad.png";
+    expect(
+      (await segmentUpload(await upload(key, readFileSync(REPLICA_SAMPLE)), options())).status,
+    ).toBe("segmented");
+    const outcome = await segmentUpload(await upload(key, "not a png"), options());
+    expect(outcome.status).toBe("refused");
+    expect(await keysUnder("results/replaced/good-then-bad.png/")).toEqual([
+      "results/replaced/good-then-bad.png/error.json",
+    ]);
+  });
+
+  it("removes the earlier error.json when a bad upload is replaced by a good one", async () => {
+    const key = "uploads/replaced/bad-then-good.png";
+    expect((await segmentUpload(await upload(key, "not a png"), options())).status).toBe("refused");
+    const outcome = await segmentUpload(await upload(key, readFileSync(REPLICA_SAMPLE)), options());
+    expect(outcome.status).toBe("segmented");
+    expect(await keysUnder("results/replaced/bad-then-good.png/")).toEqual([
+      "results/replaced/bad-then-good.png/labels.png",
+      "results/replaced/bad-then-good.png/overlay.png",
+      "results/replaced/bad-then-good.png/report.json",
+    ]);
+  });
+
   it("refuses an upload over the size limit without reading it", async () => {
     const record = await upload("uploads/huge.tif", readFileSync(DAPI_CROP));
     const outcome = await segmentUpload(record, { ...options(), maxBytes: 1000 });
@@ -96,6 +120,18 @@ describe("segmenting an upload", () => {
     expect(
       await segmentUpload({ bucket, key: "uploads/notes.txt", size: 1 }, options()),
     ).toMatchObject({ status: "skipped" });
+  });
+
+  it("skips keys with '.' or '..' path segments, reading and writing nothing", async () => {
+    const before = await keysUnder("");
+    for (const key of ["uploads/../../x.png", "uploads/./a.png", "uploads/a/../b.png"]) {
+      expect(await segmentUpload({ bucket: s3.bucket, key, size: 1 }, options())).toEqual({
+        status: "skipped",
+        key,
+        reason: "key has '.' or '..' path segments; rename the file",
+      });
+    }
+    expect(await keysUnder("")).toEqual(before);
   });
 
   it("throws when S3 cannot be reached, so Lambda retries", async () => {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { LoadedDataset } from "../../src/data/hdf5.js";
+import { emptyCleaning } from "../../src/data/label-policy.js";
 import { splitDataset } from "../../src/data/splits.js";
 import { generateDataset } from "../../src/generate/generate.js";
 import { selectBackend } from "../../src/model/backend.js";
@@ -60,7 +61,7 @@ beforeAll(async () => {
     },
     samples: generated.samples,
     storedLabelHistogram: new Float64Array(256),
-    cleaning: { outOfRange: 0, specks: 0 },
+    cleaning: emptyCleaning(),
   };
 });
 
