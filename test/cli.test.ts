@@ -11,12 +11,15 @@ import {
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { File, ready } from "h5wasm/node";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeDataset } from "../src/data/hdf5.js";
 import { allocateSamples } from "../src/data/samples.js";
 import { OnnxModel } from "../src/infer/onnx-model.js";
+import { MODEL_POINTER_KEY } from "../src/pipeline/bucket-layout.js";
+import { startLocalBucket } from "../src/pipeline/local-bucket.js";
 import { DAPI_CROP, LITE_MODEL, REPLICA_SAMPLE, linkedFolder, temporaryFolder } from "./helpers.js";
 
 const BIN = fileURLToPath(new URL("../bin/chromoseg.js", import.meta.url));
@@ -498,17 +501,48 @@ describe("chromoseg local's messages", () => {
       ...["--port", "0"],
     );
     expect(code).toBe(1);
-    // the AWS SDK's notice about Node versions before 22 is the business of another part of the issue
-    const lines = stderr
-      .replace(
-        /^\(node:\d+\) Warning: NodeVersionSupportWarning[\s\S]*?--trace-warnings[^\n]*\n/m,
-        "",
-      )
-      .trim()
-      .split("\n");
-    expect(lines).toEqual([
+    expect(personLines(stderr)).toEqual([
       "uploads/bad.png: not a readable image (Input buffer contains unsupported image format)",
     ]);
     expect(stdout).toContain("1 of 2 images segmented, 1 failed");
   });
+
+  it("says once that a broken models/latest.json leaves the baked-in model in charge", async () => {
+    const data = join(folder, "local-pointer-s3");
+    const bucket = await startLocalBucket({ directory: data, port: 0 });
+    const s3 = bucket.client();
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket.bucket, Key: MODEL_POINTER_KEY, Body: "{ not json" }),
+    );
+    s3.destroy();
+    await bucket.close();
+    const inputs = join(folder, "local-pointer");
+    mkdirSync(inputs, { recursive: true });
+    copyFileSync(REPLICA_SAMPLE, join(inputs, "a.png"));
+    copyFileSync(REPLICA_SAMPLE, join(inputs, "b.png"));
+    const out = join(folder, "local-pointer-out");
+    const { code, stderr } = await chromoseg(
+      ...["local", inputs, "--data", data, "--out", out, "--port", "0"],
+    );
+    expect(code).toBe(0);
+    expect(personLines(stderr)).toEqual([
+      "models/latest.json is not JSON; using the baked-in model",
+    ]);
+    const report = JSON.parse(readFileSync(join(out, "a.png", "report.json"), "utf8")) as object;
+    expect(report).toMatchObject({
+      modelVersion: "fallback",
+      modelPointerProblem: "models/latest.json is not JSON",
+    });
+  });
 });
+
+/** stderr's lines without the AWS SDK's notice that Node before 22 is past its support (Node 20 only). */
+function personLines(stderr: string): string[] {
+  return stderr
+    .replace(
+      /^\(node:\d+\) Warning: NodeVersionSupportWarning[\s\S]*?--trace-warnings[^\n]*\n/m,
+      "",
+    )
+    .trim()
+    .split("\n");
+}

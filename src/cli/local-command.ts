@@ -12,6 +12,7 @@ import { OUTPUT_FILES } from "../infer/write-outputs.js";
 import { DATASETS_PREFIX, UPLOADS_PREFIX, resultsFolderFor } from "../pipeline/bucket-layout.js";
 import { DEFAULT_LOCAL_DATA } from "../pipeline/local-bucket.js";
 import { LocalPipeline } from "../pipeline/local-pipeline.js";
+import { fallbackWarning } from "../pipeline/model-source.js";
 import { ERROR_FILE } from "../infer/write-outputs.js";
 import type { UploadOutcome, UploadReport } from "../pipeline/segment-upload.js";
 import { runTrainingJob } from "../pipeline/training-job.js";
@@ -47,7 +48,8 @@ export function localCommand(): Command {
         "said (recovered N uploads that had no result); a result counts when its report.json or error.json is " +
         "whole. Each refused or failed upload gives one line on stderr; the function's JSON logs and metrics " +
         "(for CloudWatch) are off unless POWERTOOLS_LOG_LEVEL says otherwise. A broken models/latest.json (not " +
-        "JSON, a field missing, its model not in the bucket) gives the bundled default (modelVersion fallback).\n\n" +
+        "JSON, a field missing, its model not in the bucket) gives the bundled default, with one line saying why " +
+        "(and modelVersion fallback, modelPointerProblem in each report.json).\n\n" +
         "Without --serve: uploads the inputs (default: the bundled samples/; folders searched as segment searches " +
         "them, symbolic links followed, loops, broken links and missing inputs reported) under uploads/, waits for their " +
         "results, copies them to --out (labels.png, overlay.png, report.json or error.json, and input.png, a " +
@@ -98,10 +100,11 @@ export function localCommand(): Command {
 }
 
 async function serve(flags: LocalFlags): Promise<void> {
+  const printProblem = problemPrinter();
   const pipeline = await startPipeline(flags, (outcome) => {
     if (outcome.status === "segmented")
       console.log(`${outcome.key}: segmented into ${outcome.results}`);
-    else printProblem(outcome);
+    printProblem(outcome);
   });
   const bucket = `s3://${pipeline.bucket}`;
   console.log(
@@ -123,7 +126,7 @@ async function segmentLocally(inputs: string[], flags: LocalFlags): Promise<void
   const { images, skipped } = await findImages(inputs);
   for (const line of skipped) console.error(line);
   if (skipped.length) process.exitCode = 1;
-  const pipeline = await startPipeline(flags, printProblem);
+  const pipeline = await startPipeline(flags, problemPrinter());
   const s3 = pipeline.client();
   try {
     console.log(`local pipeline: S3 at ${pipeline.endpoint}; uploading ${images.length} images`);
@@ -227,12 +230,25 @@ function startPipeline(
   return LocalPipeline.start({ directory: flags.data, port: flags.port, onOutcome });
 }
 
-/** One line on stderr for an upload that got no outputs, naming it once. */
-function printProblem(outcome: UploadOutcome): void {
-  if (outcome.status === "segmented") return;
-  const { key, reason } = outcome;
-  // most reasons begin with the key already
-  console.error(reason.startsWith(`${key}: `) ? reason : `${key}: ${reason}`);
+/**
+ * Prints on stderr one line for each upload that got no outputs, naming it once, and one when a
+ * broken model pointer makes the function use the baked-in model (once per problem: the function's
+ * own warning goes to its silenced log).
+ */
+function problemPrinter(): (outcome: UploadOutcome) => void {
+  let pointerProblem: string | undefined;
+  return (outcome) => {
+    if (outcome.status === "segmented") {
+      const { modelPointerProblem } = outcome.report;
+      if (modelPointerProblem && modelPointerProblem !== pointerProblem)
+        console.error(fallbackWarning(modelPointerProblem));
+      pointerProblem = modelPointerProblem;
+      return;
+    }
+    const { key, reason } = outcome;
+    // most reasons begin with the key already
+    console.error(reason.startsWith(`${key}: `) ? reason : `${key}: ${reason}`);
+  };
 }
 
 interface LocalTrainFlags {
@@ -246,7 +262,7 @@ interface LocalTrainFlags {
 }
 
 async function trainLocally(flags: LocalTrainFlags): Promise<void> {
-  const pipeline = await startPipeline(flags, printProblem);
+  const pipeline = await startPipeline(flags, problemPrinter());
   const s3 = pipeline.client();
   try {
     const datasetKey = DATASETS_PREFIX + basename(flags.dataset);

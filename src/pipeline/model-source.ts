@@ -48,6 +48,8 @@ export interface CurrentModel {
   model: OnnxModel;
   /** The pointer's version, or `fallback` for the baked-in model. */
   version: string;
+  /** Why the baked-in model stands in for a pointer that exists but cannot be used. */
+  pointerProblem?: string;
 }
 
 export class ModelSource {
@@ -81,8 +83,11 @@ export class ModelSource {
         );
       await this.use(await OnnxModel.load(file, this.sessionOptions()));
     }
-    this.current!.etag = pointer.etag;
-    this.current!.version = value.version;
+    Object.assign(this.current!, {
+      etag: pointer.etag,
+      version: value.version,
+      pointerProblem: undefined,
+    });
     return this.current!;
   }
 
@@ -91,9 +96,10 @@ export class ModelSource {
     this.current = undefined;
   }
 
-  private async useFallback(): Promise<CurrentModel> {
+  private async useFallback(pointerProblem?: string): Promise<CurrentModel> {
     if (this.current?.version !== FALLBACK)
       await this.use(await OnnxModel.load(this.options.fallbackPath, this.sessionOptions()));
+    this.current!.pointerProblem = pointerProblem;
     return this.current!;
   }
 
@@ -102,7 +108,7 @@ export class ModelSource {
     const version = etag ?? problem;
     if (this.reportedBroken !== version) this.options.onBrokenPointer?.(problem);
     this.reportedBroken = version;
-    return this.useFallback();
+    return this.useFallback(problem);
   }
 
   /** Switches to `model` (as the fallback until `get` names its version) and releases the old one. */
@@ -161,6 +167,11 @@ export class ModelSource {
 }
 
 const FALLBACK = "fallback";
+
+/** What a log says when a broken pointer makes the baked-in model stand in. */
+export function fallbackWarning(pointerProblem: string): string {
+  return `${pointerProblem}; using the baked-in model`;
+}
 
 async function exists(file: string): Promise<boolean> {
   try {

@@ -14,7 +14,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import type { Context, S3Event } from "aws-lambda";
 import { DEFAULT_MODEL } from "../default-model.js";
 import { decodeEventKey } from "./bucket-layout.js";
-import { ModelSource } from "./model-source.js";
+import { ModelSource, fallbackWarning } from "./model-source.js";
 import { readSegmentEnvironment } from "./segment-environment.js";
 import { segmentUpload } from "./segment-upload.js";
 import type { UploadOutcome } from "./segment-upload.js";
@@ -39,7 +39,7 @@ function start(): Runtime {
     pointerKey: environment.modelPointerKey,
     fallbackPath: DEFAULT_MODEL,
     onBrokenPointer: (problem) => {
-      logger.warn(`${problem}; using the baked-in model`);
+      logger.warn(fallbackWarning(problem));
       metrics.addMetric("ModelPointerBroken", MetricUnit.Count, 1);
     },
   });

@@ -34,6 +34,8 @@ export interface UploadReport extends SegmentReport {
   eTag?: string;
   /** The model pointer's version, or `fallback` for the model baked into the image. */
   modelVersion: string;
+  /** Why the baked-in model was used although the bucket has a model pointer (it is broken). */
+  modelPointerProblem?: string;
 }
 
 /** error.json of an upload: why it has no outputs, and which version of the object that was. */
@@ -100,7 +102,7 @@ export async function segmentUpload(
     new GetObjectCommand({ Bucket: upload.bucket, Key: key, VersionId: upload.versionId }),
   );
   const bytes = await object.Body!.transformToByteArray();
-  const { model, version } = await options.models.get();
+  const { model, version, pointerProblem } = await options.models.get();
   let outputs: Awaited<ReturnType<typeof segmentImage>>;
   try {
     outputs = await segmentImage(model, bytes, key, options);
@@ -113,6 +115,7 @@ export async function segmentUpload(
     versionId: upload.versionId,
     eTag: upload.eTag,
     modelVersion: version,
+    modelPointerProblem: pointerProblem,
   };
   await clearResults();
   await put(OUTPUT_FILES.labels, outputs.labelsPng, "image/png");

@@ -99,7 +99,11 @@ describe("model source with a broken pointer", () => {
     clock.ms += 61_000;
     expect((await source.get()).version).toBe("fallback");
     clock.ms += 61_000;
-    expect((await source.get()).version).toBe("fallback"); // the same pointer: no second warning
+    const fallback = await source.get(); // the same pointer: no second warning
+    expect(fallback).toMatchObject({
+      version: "fallback",
+      pointerProblem: `${POINTER} is not JSON`,
+    });
     expect(warnings).toEqual([`${POINTER} is not JSON`]);
 
     await put(POINTER, JSON.stringify({ version: "v9", key: "models/v9/model.onnx" }));
@@ -119,6 +123,12 @@ describe("model source with a broken pointer", () => {
       `${POINTER} has no sha256`,
       `${POINTER} names models/v10/model.onnx (version v10), which is not in the bucket`,
     ]);
+
+    await publish("mended", readFileSync(LITE_MODEL));
+    clock.ms += 61_000;
+    const mended = await source.get();
+    expect(mended.version).toBe("mended");
+    expect(mended.pointerProblem).toBeUndefined();
     await source.release();
   });
 
