@@ -2,6 +2,7 @@
  * The model shipped in the package's models/ folder (see models/README.md), found one level above
  * the code like package.json (src/version.ts): from src/, dist/ or the Lambda image's build/.
  */
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -11,4 +12,4 @@ import { fileURLToPath } from "node:url";
 export const DEFAULT_MODEL = fileURLToPath(new URL("../models/default.onnx", import.meta.url));
 
 /** How --help names DEFAULT_MODEL. */
-export const DEFAULT_MODEL_NAME = "the shipped models/default.onnx";
+export const DEFAULT_MODEL_NAME = `the shipped ${relative(fileURLToPath(new URL("..", import.meta.url)), DEFAULT_MODEL)}`;

@@ -23,7 +23,7 @@ export function temporaryFolder(): string {
 /**
  * `parent`/input/ holding plain.png and symbolic links: linked.png to an image and "day 2" to a
  * folder (holding pair.tif), both in `parent`/elsewhere/; loop to input/ itself; broken.png to
- * nothing. Images are copies of REPLICA_SAMPLE.
+ * nothing; notes.txt to nothing. Images are copies of REPLICA_SAMPLE.
  */
 export function linkedFolder(parent: string): { input: string; elsewhere: string } {
   const input = join(parent, "input");
@@ -37,6 +37,7 @@ export function linkedFolder(parent: string): { input: string; elsewhere: string
   symlinkSync(join(elsewhere, "day 2"), join(input, "day 2"));
   symlinkSync(".", join(input, "loop"));
   symlinkSync(join(elsewhere, "gone.png"), join(input, "broken.png"));
+  symlinkSync(join(elsewhere, "gone.txt"), join(input, "notes.txt"));
   return { input, elsewhere };
 }
 

@@ -1,5 +1,6 @@
 /** A real S3 server (s3rver) on loopback for tests, with a client pointed at it. */
 import { S3Client } from "@aws-sdk/client-s3";
+import type { Context, S3Event } from "aws-lambda";
 import S3rver from "s3rver";
 import { afterAll, beforeAll } from "vitest";
 import { temporaryFolder } from "./helpers.js";
@@ -53,3 +54,33 @@ export function segmentFunctionEnvironment(s3: LocalS3): Record<string, string> 
     MODEL_POINTER_KEY: "models/latest.json",
   };
 }
+
+export type TestHandler = (event: S3Event, context: Context) => Promise<{ status: string }[]>;
+
+/**
+ * The segment function's handler as Lambda loads it, into an environment pointed at `s3` (set
+ * before the module loads) plus `settings` (Powertools' log level and the like).
+ */
+export async function loadSegmentHandler(
+  s3: LocalS3,
+  settings: Record<string, string>,
+): Promise<TestHandler> {
+  Object.assign(process.env, { ...segmentFunctionEnvironment(s3), ...settings });
+  return (await import("../lambdas/segment/handler.js")).handler;
+}
+
+/** An S3 event of uploads to `s3`'s bucket, keys as given (S3 sends them URL-encoded). */
+export function uploadEvent(s3: LocalS3, ...objects: { key: string; size: number }[]): S3Event {
+  return {
+    Records: objects.map(({ key, size }) => ({
+      s3: { bucket: { name: s3.bucket }, object: { key, size, eTag: "e", sequencer: "0" } },
+    })),
+  } as unknown as S3Event;
+}
+
+/** The Lambda context a test invocation gets. */
+export const LAMBDA_CONTEXT = {
+  awsRequestId: "test-request",
+  functionName: "segment",
+  getRemainingTimeInMillis: () => 60_000,
+} as unknown as Context;

@@ -116,8 +116,8 @@ function convolution(graph: OnnxGraph, layer: Layer, input: string, batchNorm?: 
     "Conv",
     [
       input,
-      graph.floats(`${layer.name}_weights`, [cout, cin, kh, kw], weights),
-      graph.floats(`${layer.name}_bias`, [cout], shift),
+      graph.floats(convInitializers(layer.name).weights, [cout, cin, kh, kw], weights),
+      graph.floats(convInitializers(layer.name).bias, [cout], shift),
     ],
     outputName,
     {
@@ -265,4 +265,9 @@ function unsupported(layer: Layer, what?: string): UserError {
       "the exporter covers Conv2D, BatchNormalization, ReLU, Activation (relu, softmax), Dropout, " +
       "MaxPooling2D, UpSampling2D (nearest) and MaxUnpooling2D",
   );
+}
+
+/** The names of a convolution's initializers in the ONNX graph (its batch norm folded in). */
+export function convInitializers(layerName: string): { weights: string; bias: string } {
+  return { weights: `${layerName}_weights`, bias: `${layerName}_bias` };
 }

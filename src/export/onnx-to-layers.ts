@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../errors.js";
 import { buildSegNet } from "../model/segnet.js";
-import { consumers } from "./layers-to-onnx.js";
+import { consumers, convInitializers } from "./layers-to-onnx.js";
 import type { ModelMetadata } from "./metadata.js";
 import { onnx } from "./onnx-graph.js";
 
@@ -44,8 +44,9 @@ export function segnetFromOnnx(
       if (layer.getClassName() !== "Conv2D") continue;
       const [kernel] = layer.getWeights();
       const [kh, kw, cin, cout] = kernel.shape;
-      const onnxKernel = weightsOf(`${layer.name}_weights`, [cout, cin, kh, kw]);
-      const bias = tf.tensor1d(weightsOf(`${layer.name}_bias`, [cout]));
+      const names = convInitializers(layer.name);
+      const onnxKernel = weightsOf(names.weights, [cout, cin, kh, kw]);
+      const bias = tf.tensor1d(weightsOf(names.bias, [cout]));
       // ONNX's [out, in, kh, kw] back to tfjs's [kh, kw, in, out]
       const tfjsKernel = tf.tensor4d(onnxKernel, [cout, cin, kh, kw]).transpose([2, 3, 1, 0]);
       if (layer.getConfig().useBias) {

@@ -87,7 +87,10 @@ async function search(
       try {
         kind = await stat(path);
       } catch (error) {
-        found.skipped.push(await unreachable(path, error));
+        // a dangling link not named as an image is passed over, as any other file would be
+        const dangling = (error as NodeJS.ErrnoException).code === "ENOENT";
+        if (!dangling || isImageName(entry.name))
+          found.skipped.push(await unreachable(path, error));
         continue;
       }
     }

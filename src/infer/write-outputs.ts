@@ -15,10 +15,20 @@ export const OUTPUT_FILES = {
 export const ERROR_FILE = "error.json";
 
 /**
- * Every file an image's results folder may hold. Each new result, outputs or error, first removes
- * them all, so a folder never mixes two runs.
+ * Every file an image's results folder may hold, in the order a new result (outputs or error)
+ * removes them before it is written: first the files that say a result is complete (report.json,
+ * error.json), then the pictures, so that a run stopped halfway never leaves an old report beside
+ * missing or new pictures.
  */
-export const RESULT_FILES: readonly string[] = [...Object.values(OUTPUT_FILES), ERROR_FILE];
+export const RESULT_FILES_TO_CLEAR: readonly (readonly string[])[] = [
+  [OUTPUT_FILES.report, ERROR_FILE],
+  [OUTPUT_FILES.labels, OUTPUT_FILES.overlay],
+];
+
+/** Removes the results of one image, in the order of `RESULT_FILES_TO_CLEAR`. */
+export async function clearResults(remove: (name: string) => Promise<unknown>): Promise<void> {
+  for (const files of RESULT_FILES_TO_CLEAR) await Promise.all(files.map(remove));
+}
 
 /** error.json: why an image has no outputs. */
 export interface SegmentError {
@@ -38,7 +48,7 @@ export function resultJson(value: object): string {
  * at all. The report comes last, so a report always describes the pictures beside it.
  */
 export async function writeSegmentOutputs(dir: string, outputs: SegmentOutputs): Promise<void> {
-  await clearResults(dir);
+  await clearFolder(dir);
   await writeFileAtomically(join(dir, OUTPUT_FILES.labels), outputs.labelsPng);
   await writeFileAtomically(join(dir, OUTPUT_FILES.overlay), outputs.overlayPng);
   await writeFileAtomically(join(dir, OUTPUT_FILES.report), resultJson(outputs.report));
@@ -46,10 +56,10 @@ export async function writeSegmentOutputs(dir: string, outputs: SegmentOutputs):
 
 /** Replaces the results in `dir` with error.json. */
 export async function writeSegmentError(dir: string, error: SegmentError): Promise<void> {
-  await clearResults(dir);
+  await clearFolder(dir);
   await writeFileAtomically(join(dir, ERROR_FILE), resultJson(error));
 }
 
-async function clearResults(dir: string): Promise<void> {
-  await Promise.all(RESULT_FILES.map((name) => rm(join(dir, name), { force: true })));
+function clearFolder(dir: string): Promise<void> {
+  return clearResults((name) => rm(join(dir, name), { force: true }));
 }

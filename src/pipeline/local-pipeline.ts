@@ -83,7 +83,12 @@ export class LocalPipeline {
     );
     // listed after the listener is on, so no upload falls between the two (one arriving while the
     // bucket is listed may come both ways; the function writes the same result twice)
-    await pipeline.recover();
+    try {
+      await pipeline.recover();
+    } catch (error) {
+      await local.close();
+      throw error;
+    }
     return pipeline;
   }
 

@@ -3,8 +3,9 @@
  * one the bucket's pointer names, downloaded once, checked against its sha256 and reused; the
  * pointer is looked at again at most every `recheckSeconds` (by ETag, so an unchanged pointer
  * costs one small request); without a pointer, the model baked into the image. A broken pointer
- * (not JSON, a field missing, a model that is not in the bucket) also gets the baked-in model, and
- * `onBrokenPointer` hears of it once per pointer version; S3 faults throw, for the caller to retry.
+ * (not JSON, a field missing, a model that is not in the bucket, has another sha256 or does not
+ * load) also gets the baked-in model, and `onBrokenPointer` hears of it once per pointer version;
+ * S3 faults throw, for the caller to retry.
  */
 import { createHash } from "node:crypto";
 import { access } from "node:fs/promises";
@@ -63,7 +64,7 @@ export class ModelSource {
     this.now = options.now ?? (() => performance.now());
   }
 
-  /** The model to use now. Throws on S3 faults (the caller's retry) and on a corrupt download. */
+  /** The model to use now. Throws on S3 faults, for the caller to retry. */
   async get(): Promise<CurrentModel> {
     const recheck = (this.options.recheckSeconds ?? 60) * 1000;
     if (this.current && this.now() - this.checkedAt < recheck) return this.current;
@@ -75,13 +76,9 @@ export class ModelSource {
     if (typeof value === "string") return this.brokenPointer(value, pointer.etag);
     // the same bytes under another name (a re-published or promoted version) keep the session
     if (value.sha256 !== this.current?.model.sha256) {
-      const file = await this.download(value);
-      if (file === "missing")
-        return this.brokenPointer(
-          `${this.options.pointerKey} names ${value.key} (version ${value.version}), which is not in the bucket`,
-          pointer.etag,
-        );
-      await this.use(await OnnxModel.load(file, this.sessionOptions()));
+      const model = await this.loadPublished(value);
+      if (typeof model === "string") return this.brokenPointer(model, pointer.etag);
+      await this.use(model);
     }
     Object.assign(this.current!, {
       etag: pointer.etag,
@@ -138,14 +135,27 @@ export class ModelSource {
     }
   }
 
-  /**
-   * Downloads the model once per sha256, or `missing`; refuses bytes whose sha256 differs from the
-   * pointer's (a damaged transfer: thrown, so the caller retries).
-   */
-  private async download(pointer: ModelPointer): Promise<string | "missing"> {
+  /** The model the pointer names, or what is wrong with it (S3 faults throw, for a retry). */
+  private async loadPublished(pointer: ModelPointer): Promise<OnnxModel | string> {
+    const named = `${this.options.pointerKey} names ${pointer.key} (version ${pointer.version})`;
+    const file = await this.download(pointer);
+    if (file === "missing") return `${named}, which is not in the bucket`;
+    if (file.sha256 !== pointer.sha256)
+      return `${named}, whose sha256 is ${file.sha256}, not the pointer's ${pointer.sha256}`;
+    try {
+      return await OnnxModel.load(file.path, this.sessionOptions());
+    } catch (error) {
+      return `${named}, which is not a usable model (${(error as Error).message})`;
+    }
+  }
+
+  /** The model's file, kept once per sha256 (only bytes of the pointer's sha256 are kept). */
+  private async download(
+    pointer: ModelPointer,
+  ): Promise<{ path: string; sha256: string } | "missing"> {
     const dir = this.options.cacheDir ?? "/tmp/chromoseg-models";
-    const file = join(dir, `${pointer.sha256}.onnx`);
-    if (await exists(file)) return file;
+    const path = join(dir, `${pointer.sha256}.onnx`);
+    if (await exists(path)) return { path, sha256: pointer.sha256 };
     let response;
     try {
       response = await this.options.s3.send(
@@ -157,12 +167,8 @@ export class ModelSource {
     }
     const bytes = await response.Body!.transformToByteArray();
     const sha256 = createHash("sha256").update(bytes).digest("hex");
-    if (sha256 !== pointer.sha256)
-      throw new Error(
-        `model ${pointer.key} (version ${pointer.version}) has sha256 ${sha256}, the pointer says ${pointer.sha256}`,
-      );
-    await writeFileAtomically(file, bytes);
-    return file;
+    if (sha256 === pointer.sha256) await writeFileAtomically(path, bytes);
+    return { path, sha256 };
   }
 }
 

@@ -9,7 +9,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { UserError } from "../errors.js";
 import { segmentImage } from "../infer/segment-image.js";
 import type { SegmentOptions, SegmentReport } from "../infer/segment-image.js";
-import { ERROR_FILE, OUTPUT_FILES, RESULT_FILES, resultJson } from "../infer/write-outputs.js";
+import { ERROR_FILE, OUTPUT_FILES, clearResults, resultJson } from "../infer/write-outputs.js";
 import type { SegmentError } from "../infer/write-outputs.js";
 import { UPLOADS_PREFIX, hasDotSegments, isImageName, resultsFolderFor } from "./bucket-layout.js";
 import type { ModelSource } from "./model-source.js";
@@ -78,11 +78,9 @@ export async function segmentUpload(
         ContentType: contentType,
       }),
     );
-  const clearResults = () =>
-    Promise.all(
-      RESULT_FILES.map((name) =>
-        options.s3.send(new DeleteObjectCommand({ Bucket: upload.bucket, Key: results + name })),
-      ),
+  const clearEarlierResults = () =>
+    clearResults((name) =>
+      options.s3.send(new DeleteObjectCommand({ Bucket: upload.bucket, Key: results + name })),
     );
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   const refuse = async (reason: string): Promise<UploadOutcome> => {
@@ -92,7 +90,7 @@ export async function segmentUpload(
       eTag: upload.eTag,
       reason,
     };
-    await clearResults();
+    await clearEarlierResults();
     await put(ERROR_FILE, resultJson(error), "application/json");
     return { status: "refused", key, results, reason };
   };
@@ -117,7 +115,7 @@ export async function segmentUpload(
     modelVersion: version,
     modelPointerProblem: pointerProblem,
   };
-  await clearResults();
+  await clearEarlierResults();
   await put(OUTPUT_FILES.labels, outputs.labelsPng, "image/png");
   await put(OUTPUT_FILES.overlay, outputs.overlayPng, "image/png");
   // last: a report means its pictures are there

@@ -188,7 +188,7 @@ describe("label policies", () => {
     );
   });
 
-  /** One 2 × 4 float sample whose labels include every kind of value that is no class. */
+  /** One 3 × 4 float64 sample whose labels include every kind of value that is no class. */
   function oddLabelsFile(): string {
     const labels = [0, -1, 0.5, NaN, 4, 1, 2, 3, -0.5, 2.5, 4, 1];
     const file = join(folder, "odd.h5");

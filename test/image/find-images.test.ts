@@ -9,7 +9,7 @@ const folder = temporaryFolder();
 describe("findImages", () => {
   const { input, elsewhere } = linkedFolder(folder);
 
-  it("follows links to images and folders once, and names each loop and broken link", async () => {
+  it("follows links to images and folders once, names each loop and broken image link, passes over other broken links", async () => {
     const { images, skipped } = await findImages([input]);
     expect(images.map((i) => i.name)).toEqual([
       join("day 2", "pair.tif"),

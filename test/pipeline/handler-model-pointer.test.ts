@@ -1,31 +1,23 @@
 import { readFileSync } from "node:fs";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import type { Context, S3Event } from "aws-lambda";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { REPLICA_SAMPLE } from "../helpers.js";
-import { localS3, segmentFunctionEnvironment } from "../s3.js";
+import { LAMBDA_CONTEXT, loadSegmentHandler, localS3, uploadEvent } from "../s3.js";
+import type { TestHandler } from "../s3.js";
 
 const s3 = localS3();
-let handler: (event: S3Event, context: Context) => Promise<{ status: string }[]>;
+let handler: TestHandler;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    ...segmentFunctionEnvironment(s3),
+  handler = await loadSegmentHandler(s3, {
     POWERTOOLS_METRICS_DISABLED: "false",
     POWERTOOLS_LOG_LEVEL: "WARN",
   });
-  ({ handler } = await import("../../lambdas/segment/handler.js"));
 });
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-const context = {
-  awsRequestId: "test-request",
-  functionName: "segment",
-  getRemainingTimeInMillis: () => 60_000,
-} as unknown as Context;
 
 async function put(key: string, body: string | Uint8Array): Promise<void> {
   await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body }));
@@ -44,12 +36,9 @@ describe("segment function handler with a broken model pointer", () => {
     const outcomes = [];
     for (const name of ["a.png", "b.png"]) {
       await put(`uploads/${name}`, pair);
-      const event = {
-        Records: [
-          { s3: { bucket: { name: s3.bucket }, object: { key: `uploads/${name}`, size: 1 } } },
-        ],
-      } as unknown as S3Event;
-      outcomes.push(...(await handler(event, context)));
+      outcomes.push(
+        ...(await handler(uploadEvent(s3, { key: `uploads/${name}`, size: 1 }), LAMBDA_CONTEXT)),
+      );
     }
     vi.restoreAllMocks();
     expect(outcomes.map((o) => o.status)).toEqual(["segmented", "segmented"]);

@@ -72,17 +72,26 @@ describe("model source", () => {
     await source.release();
   });
 
-  it("refuses a download whose sha256 is not the pointer's, and keeps the model it has", async () => {
+  it("falls back to the baked-in model, with a warning, for a download whose sha256 is not the pointer's or that does not load", async () => {
     const clock = { ms: 0 };
-    const source = sourceOn(clock);
+    const warnings: string[] = [];
+    const source = sourceOn(clock, (problem) => warnings.push(problem));
     await publish("v2", readFileSync(LITE_MODEL));
     expect((await source.get()).version).toBe("v2");
     await publish("v3", readFileSync(FALLBACK), "0".repeat(64));
     clock.ms += 61_000;
-    await expect(source.get()).rejects.toThrow(
-      /version v3\) has sha256 \w+, the pointer says 0{64}/,
-    );
-    expect((await source.get()).version).toBe("v2");
+    expect((await source.get()).version).toBe("fallback");
+    await publish("v4", new TextEncoder().encode("not onnx"));
+    clock.ms += 61_000;
+    expect((await source.get()).version).toBe("fallback");
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /names models\/v3\/model.onnx \(version v3\), whose sha256 is \w+, not the pointer's 0{64}$/,
+      ),
+      expect.stringMatching(
+        /names models\/v4\/model.onnx \(version v4\), which is not a usable model \(.+\)$/,
+      ),
+    ]);
     await source.release();
   });
 });
