@@ -202,7 +202,7 @@ function assertFileCanHold(ds: Dataset, file: string, count: number, height: num
   if (count <= most) return;
   throw new UserError(
     `${file}: dataset "${ds.path.slice(1)}" declares ${count} samples of ${height} × ${width} ${dtypeName(ds.dtype as string)}, ` +
-      `but the file's ${fileBytes} bytes hold at most ${most}${compressed ? `, even compressed ${MAX_COMPRESSION_RATIO}:1` : ""}`,
+      `but the file's ${fileBytes} bytes hold at most ${most} samples${compressed ? `, even compressed ${MAX_COMPRESSION_RATIO}:1` : ""}`,
   );
 }
 
