@@ -14,11 +14,13 @@ import { segmentCommand } from "./cli/segment-command.js";
 import { submitTrainingCommand } from "./cli/submit-training-command.js";
 import { trainCommand } from "./cli/train-command.js";
 import { UserError } from "./errors.js";
+import { VERSION } from "./version.js";
 
 const program = new Command("chromoseg")
   .description(
     "Separate overlapping chromosomes in metaphase images: datasets, training, inference.",
   )
+  .version(VERSION, "-V, --version", "print chromoseg's version")
   .option("-v, --verbose", "print stack traces of errors")
   .showHelpAfterError("(add --help for usage)")
   .addCommand(generateCommand())

@@ -82,6 +82,15 @@ describe("chromoseg command line", () => {
     }
   });
 
+  it("prints its version, package.json's", async () => {
+    const { code, stdout } = await chromoseg("--version");
+    expect(code).toBe(0);
+    const { version } = JSON.parse(
+      readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+    ) as { version: string };
+    expect(stdout.trim()).toBe(version);
+  });
+
   it("segments a folder, goes on past bad files, lists each failure and exits with 1", async () => {
     const inputs = join(folder, "uploads");
     const out = join(folder, "segmented");
