@@ -25,3 +25,22 @@ export function shuffle<T extends { length: number; [i: number]: unknown }>(
   }
   return items;
 }
+
+/**
+ * A seeded shuffle of 0 … n − 1 drawn one element at a time (Fisher–Yates with the swaps kept in a
+ * map): memory grows with the elements drawn, not with `n`, so a prefix of a shuffle of millions
+ * costs what the prefix does. Returns undefined once all `n` are drawn.
+ */
+export function lazyShuffle(n: number, random: Random): () => number | undefined {
+  const swapped = new Map<number, number>();
+  let drawn = 0;
+  return () => {
+    if (drawn >= n) return undefined;
+    const k = drawn + Math.floor(random() * (n - drawn));
+    const picked = swapped.get(k) ?? k;
+    swapped.set(k, swapped.get(drawn) ?? drawn);
+    swapped.delete(drawn);
+    drawn++;
+    return picked;
+  };
+}

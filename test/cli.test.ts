@@ -290,6 +290,33 @@ describe("chromoseg command line", () => {
     expect(stderr).toMatch(/--count.*whole number from 1/);
   });
 
+  it("explains the kaggle preset and its options, and refuses them where they do not apply", async () => {
+    const help = await chromoseg("generate", "--help");
+    expect(help.stdout).toMatch(/kaggle: the published recipe/);
+    expect(help.stdout).toMatch(/--cy3 <file>/);
+    expect(help.stdout).toMatch(/--cleaned .*Cleaned/s);
+    const out = join(folder, "kaggle.h5");
+    const kaggle = (...options: string[]) =>
+      chromoseg("generate", "--preset", "kaggle", "-m", DAPI_CROP, ...options, "--out", out);
+    const noCy3 = await kaggle();
+    expect([noCy3.code, noCy3.stderr.trim()]).toEqual([
+      1,
+      "chromoseg: the kaggle preset needs the metaphase's Cy3 image too: --cy3 Cy3.tif",
+    ]);
+    const fixed = await kaggle("--cy3", DAPI_CROP, "--count", "10");
+    expect(fixed.stderr).toMatch(/follows the published recipe, which fixes --count/);
+    const notKaggle = await chromoseg("generate", "-m", DAPI_CROP, "--cleaned", "--out", out);
+    expect([notKaggle.code, notKaggle.stderr]).toEqual([
+      1,
+      expect.stringMatching(/--cleaned are the kaggle preset's; like-kaggle/),
+    ]);
+    const small = await kaggle("--cy3", DAPI_CROP);
+    expect(small.stderr).toMatch(
+      /crops rows 50–899 and columns 300–1149, but the images are 380 × 330/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("generates a dataset, then inspects it as JSON and writes its contact sheet", async () => {
     const file = join(folder, "small.h5");
     const made = await chromoseg(
@@ -320,6 +347,34 @@ describe("chromoseg command line", () => {
     };
     expect(stats).toMatchObject({ shape: [100, 94, 93, 2], dtype: "int64", samplesWithOverlap: 1 });
     expect((await sharp(sheet).metadata()).format).toBe("png");
+  });
+
+  it("benchmarks `generate` end to end in a process of its own, with its peak memory", async () => {
+    const { code, stdout } = await chromoseg(
+      ...["bench", "generate", "--presets", "all", "--metaphases", DAPI_CROP, DAPI_CROP],
+      ...["--count", "30", "--json"],
+    );
+    expect(code).toBe(0);
+    const { runs } = JSON.parse(stdout) as {
+      runs: {
+        preset: string;
+        images: string[];
+        output: string;
+        samples: number;
+        attributes: Record<string, unknown>;
+        peakRssBytes: number;
+      }[];
+    };
+    expect(runs).toHaveLength(1);
+    const [run] = runs;
+    expect(run).toMatchObject({ preset: "all", images: [DAPI_CROP, DAPI_CROP], samples: 30 });
+    expect(run.attributes).toMatchObject({ chromosomes: 18, pairs: 153 });
+    expect(run.output).toMatch(
+      /^18 chromosomes, 153 pairs, \d+ placements tried, 30 samples made$/m,
+    );
+    // the generating process's own peak: more than Node alone, far less than this machine
+    expect(run.peakRssBytes).toBeGreaterThan(40e6);
+    expect(run.peakRssBytes).toBeLessThan(2e9);
   });
 
   it("trains a tiny model, evaluates it, exports it to ONNX, evaluates and benchmarks the export", async () => {

@@ -91,10 +91,10 @@ export function evaluateCommand(): Command {
     .addHelpText(
       "after",
       examples(
-        "chromoseg evaluate --model runs/lite --data data/replica.h5 --split kaggle",
-        "chromoseg evaluate --model runs/lite --data data/replica.h5 --split grouped --json",
-        "chromoseg evaluate --model runs/lite/model.onnx --data data/replica.h5 --split kaggle --tta",
-        "chromoseg evaluate --model runs/lite/model.onnx --data data/replica.h5 --split grouped --overlap-gain 0.7",
+        "chromoseg evaluate --model runs/lite --data data/kaggle.h5 --split kaggle",
+        "chromoseg evaluate --model runs/lite --data data/kaggle.h5 --split grouped --json",
+        "chromoseg evaluate --model runs/lite/model.onnx --data data/kaggle.h5 --split kaggle --tta",
+        "chromoseg evaluate --model runs/lite/model.onnx --data data/kaggle.h5 --split grouped --overlap-gain 0.7",
       ),
     )
     .action(async (flags: EvaluateFlags) => {

@@ -3,15 +3,20 @@ import { dirname } from "node:path";
 import { Command, Option } from "commander";
 import { DEFAULT_COMPRESSION_LEVEL, SAMPLE_DTYPES, writeDataset } from "../data/hdf5.js";
 import type { SampleDtype } from "../data/hdf5.js";
+import { UserError } from "../errors.js";
 import { PRESETS, generateDataset } from "../generate/generate.js";
+import { TRIES_PER_PAIR } from "../generate/sample-pairs.js";
 import type { Preset } from "../generate/generate.js";
 import { megabytes } from "./format.js";
+import { KAGGLE_PRESET, generateKaggle } from "./generate-kaggle.js";
 import { examples, integer } from "./options.js";
 import { createProgress } from "./progress.js";
 
 interface GenerateFlags {
   metaphase: string[];
-  preset: Preset;
+  preset: Preset | typeof KAGGLE_PRESET;
+  cy3?: string;
+  cleaned?: boolean;
   count?: number;
   angles?: number;
   offsets?: number;
@@ -30,18 +35,37 @@ export function generateCommand(): Command {
         "chromosomes on each metaphase image, decimate each by 2, rotate each over a set of angles, place one " +
         "over the other on a grid of offsets, sum the grey values (clipped at 255), label 1 the smaller " +
         "chromosome by area, 2 the larger, 3 the overlap, keep samples with an overlap, centre them in a " +
-        "94 × 93 frame and shuffle. Writes HDF5 in the Kaggle layout (dataset_1, (N, 94, 93, 2)) plus " +
+        "94 × 93 frame and shuffle. Placements are drawn, not enumerated, so time and memory follow --count, " +
+        "not the number of pairs: pairs come in rounds of a seeded shuffle of all pairs (each pair gets a " +
+        `sample before any gets a second); for each, rotations and an offset are drawn until a placement fits, ` +
+        `overlaps and is new, at most ${TRIES_PER_PAIR} times, after which the pair is left out. ` +
+        "Writes HDF5 in the Kaggle layout (dataset_1, (N, 94, 93, 2)) plus " +
         "pair_ids (N, 2), the two chromosomes of each sample. The same inputs and seed give the same file, " +
-        "byte for byte.",
+        "byte for byte. The kaggle preset instead follows the published notebook step by step (DESIGN.md): " +
+        "from one metaphase's DAPI (--metaphase) and Cy3 (--cy3) images, 12 chromosomes, their 66 pairs, " +
+        "5 × 5 spline rotations and 9 shifts each, grey values summed unclipped, the candidates with an " +
+        "overlap padded to the largest size; it prints what each step found and how that compares with " +
+        "DESIGN.md's figures, and only its final shuffle depends on --seed.",
     )
     .requiredOption("-m, --metaphase <files...>", "metaphase images (TIFF or PNG, 8, 12 or 16 bit)")
     .addOption(
       new Option(
         "-p, --preset <name>",
-        "like-kaggle: 11 chromosomes (every 4th by area), 13434 samples; all: every chromosome, 20000 samples",
+        "kaggle: the published recipe from a DAPI and a Cy3 image (13434 samples of 94 × 93 from the published slides); " +
+          "like-kaggle: an approximation from DAPI alone, 11 chromosomes (every 4th by area), 13434 samples; all: every chromosome of every image, 20000 samples spread over all their pairs",
       )
-        .choices(PRESETS)
+        .choices([KAGGLE_PRESET, ...PRESETS])
         .default("like-kaggle"),
+    )
+    .option(
+      "--cy3 <file>",
+      "the metaphase's Cy3 (telomere) image; the kaggle preset needs it (its grey image is the mean of the DAPI and Cy3 top-hats)",
+    )
+    .option(
+      "--cleaned",
+      'kaggle preset: write the published "Cleaned" labels (each label opened with a disk of radius 1, which drops ' +
+        "specks and the 4s, then regrown by watershed inside the labelled pixels) under that file's key, " +
+        "13434_overlapping_chrom_pairs_LowRes, instead of dataset_1",
     )
     .option("-n, --count <samples>", "samples to make (default: the preset's)", integer(1))
     .option(
@@ -74,9 +98,15 @@ export function generateCommand(): Command {
         "chromoseg generate --metaphase ../shared/data/metaphases/DAPI.tif --preset like-kaggle --seed 1 --out data/replica.h5",
         "chromoseg generate -m slide1.tif slide2.tif --preset all --count 50000 --out data/lab.h5",
         "chromoseg generate -m samples/DAPI.tif --count 500 --angles 6 --out data/small.h5",
+        "chromoseg generate --preset kaggle -m ../shared/data/metaphases/DAPI.tif --cy3 ../shared/data/metaphases/Cy3.tif --out data/kaggle.h5",
       ),
     )
     .action(async (flags: GenerateFlags) => {
+      if (flags.preset === KAGGLE_PRESET) return generateKaggle(flags);
+      if (flags.cy3 || flags.cleaned)
+        throw new UserError(
+          `--cy3 and --cleaned are the kaggle preset's; ${flags.preset} uses DAPI images alone`,
+        );
       const started = performance.now();
       const progress = createProgress();
       const generated = await generateDataset({
@@ -97,14 +127,19 @@ export function generateCommand(): Command {
         onProgress: (done, total) => progress.update("write", done, total),
       });
       progress.stop();
-      const { attributes, samples } = generated;
+      const { attributes, samples, work } = generated;
       const seconds = (performance.now() - started) / 1000;
       console.log(
-        `${attributes.chromosomes} chromosomes, ${attributes.pairs} pairs, ${attributes.candidates} placements qualified, ${samples.count} samples made`,
+        `${attributes.chromosomes} chromosomes, ${attributes.pairs} pairs, ${work.placementsTried} placements tried, ${samples.count} samples made`,
       );
+      if (work.pairsUnplaced) {
+        console.log(
+          `${work.pairsUnplaced} pairs left out: none of ${TRIES_PER_PAIR} placements drawn fitted the frame with an overlap`,
+        );
+      }
       if (samples.count < generated.requested) {
         console.log(
-          `only ${samples.count} of the ${generated.requested} samples asked for: more angles (--angles) or a finer grid (--offsets) give more`,
+          `only ${samples.count} of the ${generated.requested} samples asked for: the pairs ran out of new placements; more angles (--angles) or a finer grid (--offsets) give more`,
         );
       }
       console.log(

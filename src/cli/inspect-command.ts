@@ -49,9 +49,9 @@ export function inspectCommand(): Command {
     .addHelpText(
       "after",
       examples(
-        "chromoseg inspect data/replica.h5",
+        "chromoseg inspect data/kaggle.h5",
         "chromoseg inspect LowRes_13434_overlapping_pairs.h5 --labels strict",
-        "chromoseg inspect data/replica.h5 --json",
+        "chromoseg inspect data/kaggle.h5 --json",
       ),
     )
     .action(async (file: string, flags: InspectFlags) => {

@@ -168,9 +168,9 @@ export function trainCommand(): Command {
     .addHelpText(
       "after",
       examples(
-        "chromoseg train --data data/replica.h5 --preset lite --out runs/lite",
-        "chromoseg train --data data/replica.h5 --preset lite --upsampling nearest --augment --out runs/lite-nearest",
-        "chromoseg train --data data/replica.h5 --out runs/lite --resume",
+        "chromoseg train --data data/kaggle.h5 --preset lite --out runs/lite",
+        "chromoseg train --data data/kaggle.h5 --preset lite --upsampling nearest --augment --out runs/lite-nearest",
+        "chromoseg train --data data/kaggle.h5 --out runs/lite --resume",
         "chromoseg train --data LowRes_13434_overlapping_pairs.h5 --split kaggle --preset seed --backend tensorflow --out runs/paper",
       ),
     )

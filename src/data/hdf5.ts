@@ -316,7 +316,18 @@ function clampByte(v: number): number {
   return v <= 0 || Number.isNaN(v) ? 0 : v >= 255 ? 255 : v;
 }
 
+/**
+ * Samples to write: a SampleSet, or samples whose values go beyond bytes (the kaggle preset's
+ * grey sums reach about 400, and its spline rotation leaves a few values below 0).
+ */
+export type WritableSamples = Omit<SampleSet, "grey" | "labels"> & {
+  grey: Uint8Array | Int16Array;
+  labels: Uint8Array | Int8Array;
+};
+
 export interface WriteOptions {
+  /** Default `dataset_1`; the Cleaned file's key for cleaned labels. */
+  key?: string;
   /** Default `int64`, the public file's type. */
   dtype?: SampleDtype;
   /**
@@ -333,12 +344,13 @@ export interface WriteOptions {
 }
 
 /**
- * Writes samples in the Kaggle layout under `dataset_1`, one sample per chunk, plus
- * `pair_ids` when the set has them. The file appears under its name only once complete.
+ * Writes samples in the Kaggle layout under `dataset_1` (or `options.key`), one sample per
+ * chunk, plus `pair_ids` when the set has them. The file appears under its name only once complete.
  */
-export async function writeDataset(file: string, set: SampleSet, options: WriteOptions = {}): Promise<void> {
+export async function writeDataset(file: string, set: WritableSamples, options: WriteOptions = {}): Promise<void> {
   await h5wasmReady;
   const dtype = options.dtype ?? "int64";
+  assertFitsDtype(set, dtype);
   const level = options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL;
   if (!Number.isInteger(level) || level < 0 || level > 9) {
     throw new UserError(`compression level must be an integer 0–9, got ${level}`);
@@ -350,7 +362,7 @@ export async function writeDataset(file: string, set: SampleSet, options: WriteO
     const h5 = (open = atFixedTime(() => new File(partial, "w")));
     const ds = atFixedTime(() => {
       const created = h5.create_dataset({
-        name: KAGGLE_KEY,
+        name: options.key ?? KAGGLE_KEY,
         data: newTypedArray(dtype, 0),
         shape: [0, height, width, 2],
         maxshape: [null, height, width, 2],
@@ -416,15 +428,26 @@ function newTypedArray(dtype: SampleDtype, length: number): WritableArray {
   }
 }
 
+/** Refuses values uint8 cannot hold, rather than wrapping them; the other types hold them all. */
+function assertFitsDtype(set: WritableSamples, dtype: SampleDtype): void {
+  if (dtype !== "uint8") return;
+  for (const [name, values] of [["grey", set.grey], ["label", set.labels]] as const) {
+    if (values instanceof Uint8Array) continue;
+    const outside = values.find((v) => v < 0 || v > 255);
+    if (outside !== undefined)
+      throw new UserError(`${name} value ${outside} does not fit uint8: choose --dtype int64, int32 or a float type`);
+  }
+}
+
 /** Interleaves grey and labels into (…, 2); int64 is written through its 32-bit words. */
-function interleave(grey: Uint8Array, labels: Uint8Array, out: WritableArray): void {
+function interleave(grey: WritableSamples["grey"], labels: WritableSamples["labels"], out: WritableArray): void {
   if (out instanceof BigInt64Array) {
     const words = new Int32Array(out.buffer, out.byteOffset, out.length * 2);
     for (let i = 0; i < grey.length; i++) {
       words[4 * i] = grey[i];
-      words[4 * i + 1] = 0;
+      words[4 * i + 1] = grey[i] >> 31; // the sign, extended
       words[4 * i + 2] = labels[i];
-      words[4 * i + 3] = 0;
+      words[4 * i + 3] = labels[i] >> 31;
     }
     return;
   }

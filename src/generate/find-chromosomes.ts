@@ -6,6 +6,7 @@
 import type { GreyImage } from "../image/grey-image.js";
 import type { Box } from "../image/morphology.js";
 import {
+  componentBoxes,
   convexHullArea,
   fillHoles,
   labelComponents,
@@ -203,26 +204,10 @@ function cropComponents(
   width: number,
   height: number,
 ): ComponentCrop[] {
-  const boxes: Box[] = Array.from({ length: count + 1 }, () => ({
-    x0: width,
-    y0: height,
-    x1: 0,
-    y1: 0,
-  }));
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const l = labels[y * width + x];
-      if (!l) continue;
-      const b = boxes[l];
-      if (x < b.x0) b.x0 = x;
-      if (y < b.y0) b.y0 = y;
-      if (x + 1 > b.x1) b.x1 = x + 1;
-      if (y + 1 > b.y1) b.y1 = y + 1;
-    }
-  }
+  const boxes = componentBoxes(labels, count, width, height);
   const crops: ComponentCrop[] = [];
   for (let id = 1; id <= count; id++) {
-    const box = boxes[id];
+    const box = boxes[id - 1];
     const w = box.x1 - box.x0;
     const h = box.y1 - box.y0;
     const mask = new Uint8Array(w * h);

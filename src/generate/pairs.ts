@@ -12,33 +12,17 @@ export const FRAME_WIDTH = 93;
 export interface Placement {
   dx: number;
   dy: number;
-  /** Pixels covered by both. */
-  overlap: number;
 }
 
-/**
- * Calls `visit` for every placement of `b` over `a` on a grid of `step` pixels that overlaps in
- * at least `minOverlap` pixels and fits the frame with a free pixel on every side.
- */
-export function forEachPlacement(
-  a: Pose,
-  b: Pose,
-  step: number,
-  minOverlap: number,
-  visit: (placement: Placement) => void,
-): void {
-  for (let dy = -(b.height - 1); dy < a.height; dy += step) {
-    for (let dx = -(b.width - 1); dx < a.width; dx += step) {
-      const unionWidth = Math.max(a.width, dx + b.width) - Math.min(0, dx);
-      const unionHeight = Math.max(a.height, dy + b.height) - Math.min(0, dy);
-      if (unionWidth > FRAME_WIDTH - 2 || unionHeight > FRAME_HEIGHT - 2) continue;
-      const overlap = overlapCount(a, b, dx, dy);
-      if (overlap >= minOverlap) visit({ dx, dy, overlap });
-    }
-  }
+/** Whether `b` placed over `a` fits the frame with a free pixel on every side. */
+export function fitsFrame(a: Pose, b: Pose, { dx, dy }: Placement): boolean {
+  const unionWidth = Math.max(a.width, dx + b.width) - Math.min(0, dx);
+  const unionHeight = Math.max(a.height, dy + b.height) - Math.min(0, dy);
+  return unionWidth <= FRAME_WIDTH - 2 && unionHeight <= FRAME_HEIGHT - 2;
 }
 
-function overlapCount(a: Pose, b: Pose, dx: number, dy: number): number {
+/** Pixels covered by both `a` and `b` placed over it. */
+export function overlapCount(a: Pose, b: Pose, { dx, dy }: Placement): number {
   let n = 0;
   const y0 = Math.max(0, dy);
   const y1 = Math.min(a.height, dy + b.height);

@@ -50,6 +50,33 @@ export function labelComponents(
   return { labels, count };
 }
 
+/** The bounding box of each component of a label image, boxes[id − 1] for labels 1 … count. */
+export function componentBoxes(
+  labels: Int32Array,
+  count: number,
+  width: number,
+  height: number,
+): Box[] {
+  const boxes: Box[] = Array.from({ length: count }, () => ({
+    x0: width,
+    y0: height,
+    x1: 0,
+    y1: 0,
+  }));
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const l = labels[y * width + x];
+      if (!l) continue;
+      const b = boxes[l - 1];
+      if (x < b.x0) b.x0 = x;
+      if (y < b.y0) b.y0 = y;
+      if (x + 1 > b.x1) b.x1 = x + 1;
+      if (y + 1 > b.y1) b.y1 = y + 1;
+    }
+  }
+  return boxes;
+}
+
 /** Sets to 1 every 0-pixel of `mask` that is not 4-connected to the mask's border. */
 export function fillHoles(mask: Uint8Array, width: number, height: number): void {
   const outside = new Uint8Array(mask.length);

@@ -26,25 +26,50 @@ export async function renderOutlines(
   labels: Int32Array,
   objects: SlideObject[],
 ): Promise<Buffer> {
+  const kindOf = new Map(objects.map((o) => [o.id, o.kind]));
+  return renderColouredOutlines(
+    slide,
+    labels,
+    (id) => KIND_COLOURS[kindOf.get(id)!],
+    OBJECT_KINDS.map((kind) => ({
+      colour: KIND_COLOURS[kind],
+      text: `${kind}: ${objects.filter((o) => o.kind === kind).length}`,
+    })),
+  );
+}
+
+/** One line of the legend: a colour and what it marks. */
+export interface LegendEntry {
+  colour: Rgb;
+  text: string;
+}
+
+/**
+ * Renders `slide`, contrast-stretched, with each object's outline in `colourOf(its id)` (none
+ * where that is undefined) and the legend in the top-left corner when the slide is large enough.
+ */
+export async function renderColouredOutlines(
+  slide: GreyImage,
+  labels: Int32Array,
+  colourOf: (id: number) => Rgb | undefined,
+  legend: LegendEntry[],
+): Promise<Buffer> {
   const { width, height } = slide;
   const grey = stretchContrast(slide.data);
   const rgb = Buffer.alloc(width * height * 3);
   for (let i = 0; i < grey.length; i++) rgb.fill(grey[i], 3 * i, 3 * i + 3);
-  const kindOf = new Map(objects.map((o) => [o.id, o.kind]));
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const id = labels[y * width + x];
-      const kind = id ? kindOf.get(id) : undefined;
-      if (!kind || !isEdge(labels, width, height, x, y, id)) continue;
-      const colour = KIND_COLOURS[kind];
+      const colour = id ? colourOf(id) : undefined;
+      if (!colour || !isEdge(labels, width, height, x, y, id)) continue;
       rgb.set(colour, 3 * (y * width + x));
     }
   }
-  const legend = Buffer.from(legendSvg(objects));
   // A legend would hide most of a small crop; the colours are in `chromosomes --help`.
-  const fits = width >= 4 * LEGEND_WIDTH && height >= 3 * LEGEND_HEIGHT;
+  const fits = width >= 4 * LEGEND_WIDTH && height >= 3 * legendHeight(legend.length);
   return sharp(rgb, { raw: { width, height, channels: 3 } })
-    .composite(fits ? [{ input: legend, top: 8, left: 8 }] : [])
+    .composite(fits ? [{ input: Buffer.from(legendSvg(legend)), top: 8, left: 8 }] : [])
     .png()
     .toBuffer();
 }
@@ -70,13 +95,11 @@ function isEdge(
 }
 
 const LEGEND_WIDTH = 170;
-const LEGEND_HEIGHT = 16 + 22 * OBJECT_KINDS.length;
+const legendHeight = (entries: number) => 16 + 22 * entries;
 
-function legendSvg(objects: SlideObject[]): string {
-  const rows = OBJECT_KINDS.map((kind, i) => {
-    const n = objects.filter((o) => o.kind === kind).length;
-    const [r, g, b] = KIND_COLOURS[kind];
-    return `<rect x="8" y="${10 + 22 * i}" width="14" height="14" fill="rgb(${r},${g},${b})"/><text x="30" y="${22 + 22 * i}" fill="white" font-family="sans-serif" font-size="15">${kind}: ${n}</text>`;
+function legendSvg(legend: LegendEntry[]): string {
+  const rows = legend.map(({ colour: [r, g, b], text }, i) => {
+    return `<rect x="8" y="${10 + 22 * i}" width="14" height="14" fill="rgb(${r},${g},${b})"/><text x="30" y="${22 + 22 * i}" fill="white" font-family="sans-serif" font-size="15">${text}</text>`;
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${LEGEND_WIDTH}" height="${LEGEND_HEIGHT}"><rect width="100%" height="100%" fill="rgb(0,0,0)" fill-opacity="0.7"/>${rows.join("")}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${LEGEND_WIDTH}" height="${legendHeight(legend.length)}"><rect width="100%" height="100%" fill="rgb(0,0,0)" fill-opacity="0.7"/>${rows.join("")}</svg>`;
 }

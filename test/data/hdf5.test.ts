@@ -76,6 +76,25 @@ describe("writeDataset / loadDataset", () => {
     expect(loaded.info.dtype).toBe("int32");
     expect(Array.from(loaded.samples.grey.slice(0, 3))).toEqual([100, 100, 100]);
   });
+
+  it("writes grey sums above 255 and values below 0 exactly, under the key asked for", async () => {
+    const grey = Int16Array.from([402, -15, 0, 255]);
+    const labels = Int8Array.from([3, 0, -1, 4]);
+    const file = join(folder, "wide.h5");
+    await writeDataset(file, { count: 1, height: 2, width: 2, grey, labels }, { key: CLEANED_KEY });
+    const f = new File(file, "r");
+    expect(f.keys()).toEqual([CLEANED_KEY]);
+    const stored = Array.from((f.get(CLEANED_KEY) as import("h5wasm/node").Dataset).value as BigInt64Array, Number);
+    f.close();
+    expect(stored).toEqual([402, 3, -15, 0, 0, -1, 255, 4]);
+  });
+
+  it("refuses uint8 for values it cannot hold instead of wrapping them", async () => {
+    const wide = { count: 1, height: 1, width: 2, grey: Int16Array.from([402, 7]), labels: Int8Array.from([3, 1]) };
+    await expect(writeDataset(join(folder, "wrapped.h5"), wide, { dtype: "uint8" })).rejects.toThrow(
+      /grey value 402 does not fit uint8/,
+    );
+  });
 });
 
 describe("bad input", () => {

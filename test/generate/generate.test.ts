@@ -4,6 +4,7 @@ import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadDataset, writeDataset } from "../../src/data/hdf5.js";
 import { emptyCleaning } from "../../src/data/label-policy.js";
+import { splitDataset } from "../../src/data/splits.js";
 import { generateDataset } from "../../src/generate/generate.js";
 import type { GenerateOptions, GeneratedDataset } from "../../src/generate/generate.js";
 import { FRAME_HEIGHT, FRAME_WIDTH } from "../../src/generate/pairs.js";
@@ -116,6 +117,44 @@ describe("generateDataset", () => {
       generator: expect.stringMatching(/^chromoseg generate/),
     });
     expect(String(loaded.info.attributes.source_sha256)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("spreads the samples evenly over the pairs: pair counts differ by at most one", () => {
+    const { samples } = generated;
+    const perPair = new Map<string, number>();
+    for (let s = 0; s < samples.count; s++) {
+      const key = [samples.pairIds[2 * s], samples.pairIds[2 * s + 1]].sort().join("-");
+      perPair.set(key, (perPair.get(key) ?? 0) + 1);
+    }
+    const counts = [...perPair.values()];
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+  });
+
+  it("does work in proportion to the samples asked for, not to the pairs", async () => {
+    // 20 copies of the crop: 180 chromosomes, 16110 pairs, of which 50 samples need about 50
+    const many = await generateDataset({
+      metaphases: Array.from({ length: 20 }, () => DAPI_CROP),
+      preset: "all",
+      count: 50,
+      seed: 3,
+    });
+    const { samples, attributes, work } = many;
+    expect(attributes.pairs).toBe(16110);
+    expect(samples.count).toBe(50);
+    const pairs = new Set<string>();
+    for (let s = 0; s < samples.count; s++)
+      pairs.add([samples.pairIds[2 * s], samples.pairIds[2 * s + 1]].sort().join("-"));
+    expect(pairs.size).toBe(50);
+    expect(work.pairsVisited).toBe(50 + work.pairsUnplaced);
+    expect(work.pairsUnplaced).toBeLessThan(5);
+    // poses are rotated only for the chromosomes of the pairs tried, at most two per try
+    expect(work.placementsTried).toBeLessThan(50 * 10);
+    expect(work.posesRotated).toBeLessThanOrEqual(2 * work.placementsTried);
+    expect(work.posesRotated).toBeLessThanOrEqual(2 * work.pairsVisited * 12);
+    // the held-out pairs of the grouped split are whole pairs
+    const split = splitDataset("grouped", samples.count, samples.pairIds);
+    expect(split.test.length).toBeGreaterThan(0);
+    expect(split.train.length + split.validation.length + split.test.length).toBe(50);
   });
 
   it("like-kaggle takes every 4th chromosome by area", async () => {

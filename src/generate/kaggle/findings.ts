@@ -1,0 +1,166 @@
+/**
+ * What the `kaggle` preset found at each step, how it is printed and stored, and how it compares
+ * with DESIGN.md's figures for the published slides.
+ */
+import type { PairingFindings, OverlapSamples } from "./assemble.js";
+import { ROTATION_DEGREES, SHIFT_FRACTIONS } from "./overlaps.js";
+import { PUBLISHED_FIGURES } from "./published-figures.js";
+import type { KaggleFindings } from "./segment.js";
+
+export interface KagglePresetFindings extends KaggleFindings, PairingFindings {
+  /** Pixels per label value over the whole set, as generated (before any cleaning). */
+  labelValues: Map<number, number>;
+  grey: { min: number; max: number };
+}
+
+/** Pixels per label value and the grey range of a set of samples. */
+export function valueSummary(
+  samples: OverlapSamples,
+): Pick<KagglePresetFindings, "labelValues" | "grey"> {
+  const labelValues = new Map<number, number>();
+  for (const label of samples.labels) labelValues.set(label, (labelValues.get(label) ?? 0) + 1);
+  let min = Infinity;
+  let max = -Infinity;
+  for (const value of samples.grey) {
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  return { labelValues: new Map([...labelValues].sort(([a], [b]) => a - b)), grey: { min, max } };
+}
+
+/** One line per step. */
+export function describeFindings(findings: KagglePresetFindings): string[] {
+  const { frame, sampleFrame, replaced } = findings;
+  const collisions = replaced.length
+    ? ` (object ${replaced.join(", ")} replaced by a later one of the same area)`
+    : "";
+  return [
+    `steps 1–4: ${findings.objects} objects segmented`,
+    `step 5: ${findings.distinctAreas} distinct areas${collisions}; centred in ${frame.height} × ${frame.width}; ` +
+      `${findings.keptAreas.length} kept, areas ${findings.keptAreas.join(", ")} (decimated ${findings.decimatedAreas.join(", ")})`,
+    `step 6: ${findings.pairs} pairs`,
+    `steps 7–8: ${findings.candidates} candidates (${ROTATION_DEGREES.length} × ${ROTATION_DEGREES.length} rotations, ` +
+      `${SHIFT_FRACTIONS.length ** 2} shifts per pair)`,
+    `step 9: ${findings.samples} samples with an overlap, ${sampleFrame.height} × ${sampleFrame.width}`,
+    `labels: ${[...findings.labelValues].map(([value, pixels]) => `${value}: ${pixels}`).join(", ")} pixels; ` +
+      `grey ${findings.grey.min} to ${findings.grey.max}`,
+  ];
+}
+
+/** Flat attributes for the HDF5 file. */
+export function findingsAttributes(
+  findings: KagglePresetFindings,
+): Record<string, string | number> {
+  return {
+    objects: findings.objects,
+    distinct_areas: findings.distinctAreas,
+    object_frame: `${findings.frame.height}x${findings.frame.width}`,
+    kept_areas: findings.keptAreas.join(","),
+    decimated_areas: findings.decimatedAreas.join(","),
+    pairs: findings.pairs,
+    candidates: findings.candidates,
+    samples: findings.samples,
+    frame: `${findings.sampleFrame.height}x${findings.sampleFrame.width}`,
+    label_values: [...findings.labelValues]
+      .map(([value, pixels]) => `${value}:${pixels}`)
+      .join(","),
+    grey_min: findings.grey.min,
+    grey_max: findings.grey.max,
+  };
+}
+
+/** Whether the sources are the published slides, which DESIGN.md's figures describe. */
+export function isPublishedSource(dapiSha256: string, cy3Sha256: string): boolean {
+  return dapiSha256 === PUBLISHED_FIGURES.dapiSha256 && cy3Sha256 === PUBLISHED_FIGURES.cy3Sha256;
+}
+
+/** How the findings compare with DESIGN.md's figures, in lines to print. */
+export function compareWithPublished(
+  findings: KagglePresetFindings,
+  publishedSource: boolean,
+): string[] {
+  if (!publishedSource) return ["(not the published slides: DESIGN.md's figures do not apply)"];
+  const differences = differencesFromPublished(findings);
+  if (!differences.length) {
+    const { samples, frame } = PUBLISHED_FIGURES;
+    return [
+      `as DESIGN.md's reproduction of the published set, figure for figure: ${samples} samples of ${frame.height} × ${frame.width}`,
+    ];
+  }
+  return [
+    "differs from DESIGN.md's reproduction of the published set (the earliest step listed is the likely cause):",
+    ...differences.map((line) => `  ${line}`),
+  ];
+}
+
+/**
+ * Each figure that differs from DESIGN.md's, by how much and from which step; the earliest step
+ * that differs is the likely cause of the others. Empty when all agree.
+ */
+function differencesFromPublished(findings: KagglePresetFindings): string[] {
+  const published = PUBLISHED_FIGURES;
+  const checks: [string, number | string, number | string, string][] = [
+    [
+      "objects",
+      findings.objects,
+      published.objects,
+      "steps 1–3 (crop, 8-bit division, top-hats, local threshold, opening, border clearing)",
+    ],
+    [
+      "distinct areas",
+      findings.distinctAreas,
+      published.distinctAreas,
+      "step 4 (the grey image whose > 0 pixels are the areas)",
+    ],
+    [
+      "kept areas",
+      findings.keptAreas.join(", "),
+      published.keptAreas.join(", "),
+      "steps 4–5 (grey image, selection by area)",
+    ],
+    [
+      "decimated areas",
+      findings.decimatedAreas.join(", "),
+      published.decimatedAreas.join(", "),
+      "step 5 (centring before decimation)",
+    ],
+    ["pairs", findings.pairs, published.pairs, "step 6 (pairs)"],
+    ["candidates", findings.candidates, published.candidates, "steps 7–8 (rotations, shifts)"],
+    [
+      "samples",
+      findings.samples,
+      published.samples,
+      "steps 7–8 (the spline rotation and its rounding, the placement) or 9 (the overlap filter)",
+    ],
+    [
+      "frame",
+      `${findings.sampleFrame.height} × ${findings.sampleFrame.width}`,
+      `${published.frame.height} × ${published.frame.width}`,
+      "step 7 (rotated sizes) or 9 (padding)",
+    ],
+    [
+      "label 4 pixels",
+      findings.labelValues.get(4) ?? 0,
+      published.label4Pixels,
+      "step 7 (the spline's rounding of the masks)",
+    ],
+    [
+      "grey maximum",
+      findings.grey.max,
+      published.greyMax,
+      "step 7 (the spline's rounding of the grey) or 8 (sums)",
+    ],
+  ];
+  return checks
+    .filter(([, ours, theirs]) => ours !== theirs)
+    .map(
+      ([name, ours, theirs, step]) =>
+        `${name}: ${ours}, DESIGN.md ${theirs}${by(ours, theirs)}; from ${step}`,
+    );
+}
+
+function by(ours: number | string, theirs: number | string): string {
+  if (typeof ours !== "number" || typeof theirs !== "number") return "";
+  const difference = ours - theirs;
+  return ` (${difference > 0 ? "+" : ""}${difference}, ${((100 * difference) / theirs).toFixed(2)} %)`;
+}

@@ -1,0 +1,195 @@
+/**
+ * Draws overlapping-pair samples lazily, so that work and memory follow the samples asked for, not
+ * the pairs (11 metaphases hold some 70 000 pairs, 100 some 10 million).
+ *
+ * Pairs come in rounds, each a seeded shuffle of all pairs drawn one at a time, so every pair gets
+ * a sample before any gets a second. For each pair drawn: two rotations and an offset on the grid,
+ * where the two boxes overlap, drawn at random until the placement fits the frame, overlaps in
+ * `minOverlap` pixels after the label cleaning, and was not taken before; after
+ * TRIES_PER_PAIR failures the pair is dropped.
+ */
+import { reassignSpecks } from "../data/label-policy.js";
+import { allocateSamples, selectSamples } from "../data/samples.js";
+import type { SampleSet } from "../data/samples.js";
+import { lazyShuffle, shuffle } from "../random.js";
+import type { Random } from "../random.js";
+import type { Chromosome } from "./find-chromosomes.js";
+import { FRAME_HEIGHT, FRAME_WIDTH, composeSample, fitsFrame, overlapCount } from "./pairs.js";
+import type { Placement } from "./pairs.js";
+import { PoseCache } from "./pose-cache.js";
+import type { Pose } from "./pose.js";
+
+/** Placements tried on one draw of a pair before it is dropped. */
+export const TRIES_PER_PAIR = 500;
+
+export interface PairSampling {
+  /** Samples to make. */
+  count: number;
+  /** Rotations per chromosome, evenly spaced over 360°. */
+  angles: number;
+  /** Grid step of the offsets, in pixels. */
+  offsetStep: number;
+  /** Overlap pixels a sample needs. */
+  minOverlap: number;
+  random: Random;
+  onSample?: (made: number, count: number) => void;
+}
+
+/** What the sampling cost, for judging that it follows the count. */
+export interface SamplingWork {
+  /** Draws of a pair (a pair drawn in two rounds counts twice). */
+  pairsVisited: number;
+  placementsTried: number;
+  posesRotated: number;
+  /** Pairs dropped before giving any sample: none of TRIES_PER_PAIR placements qualified. */
+  pairsUnplaced: number;
+}
+
+export interface SampledPairs {
+  /** `count` samples, or fewer when the pairs ran out of qualifying placements. */
+  samples: SampleSet & { pairIds: Int32Array };
+  /** Pairs of the chromosomes, n (n − 1) / 2. */
+  pairs: number;
+  work: SamplingWork;
+}
+
+/** Samples of pairs of `chromosomes`; `pairIds` index that list, the chromosome labelled 1 first. */
+export function samplePairs(
+  chromosomes: readonly Chromosome[],
+  sampling: PairSampling,
+): SampledPairs {
+  const { count, random } = sampling;
+  const angles = Array.from({ length: sampling.angles }, (_, k) => (360 * k) / sampling.angles);
+  const poses = new PoseCache(chromosomes, angles);
+  const pairCount = (chromosomes.length * (chromosomes.length - 1)) / 2;
+  // Samples land in the slots of a shuffled order, so a file's order says nothing of the rounds.
+  const slots = shuffle(
+    Uint32Array.from({ length: count }, (_, i) => i),
+    random,
+  );
+  const samples = {
+    ...allocateSamples(count, FRAME_HEIGHT, FRAME_WIDTH),
+    pairIds: new Int32Array(2 * count),
+  };
+  const taken = new Map<number, Set<number>>();
+  const dropped = new Set<number>();
+  const work = { pairsVisited: 0, placementsTried: 0, posesRotated: 0, pairsUnplaced: 0 };
+  let made = 0;
+  while (made < count) {
+    const nextPair = lazyShuffle(pairCount, random);
+    const madeBefore = made;
+    for (let p = nextPair(); p !== undefined && made < count; p = nextPair()) {
+      if (dropped.has(p)) continue;
+      work.pairsVisited++;
+      const placements = taken.get(p) ?? new Set<number>();
+      const tried = samplePair(pairAt(p), slots[made], placements, poses, samples, sampling);
+      work.placementsTried += tried.tries;
+      if (!tried.made) {
+        dropped.add(p);
+        if (!placements.size) work.pairsUnplaced++;
+        continue;
+      }
+      taken.set(p, placements);
+      made++;
+      sampling.onSample?.(made, count);
+    }
+    if (made === madeBefore) break;
+  }
+  work.posesRotated = poses.rotated;
+  if (made === count) return { samples, pairs: pairCount, work };
+  const kept = Uint32Array.from(slots.subarray(0, made)).sort();
+  const chosen = selectSamples(samples, kept) as SampleSet & { pairIds: Int32Array };
+  return { samples: chosen, pairs: pairCount, work };
+}
+
+/** Pair `p` of the pairs (i, j), i < j, in the order (0, 1), (0, 2), (1, 2), (0, 3), … */
+export function pairAt(p: number): [number, number] {
+  let j = Math.floor((1 + Math.sqrt(1 + 8 * p)) / 2);
+  // the square root can be off by one ulp for large p
+  while ((j * (j - 1)) / 2 > p) j--;
+  while (((j + 1) * j) / 2 <= p) j++;
+  return [p - (j * (j - 1)) / 2, j];
+}
+
+/**
+ * Draws placements of pair (i, j) until one makes a sample in `slot`, at most TRIES_PER_PAIR
+ * times. `taken` holds the placements the pair already gave and gets the new one.
+ */
+function samplePair(
+  [i, j]: [number, number],
+  slot: number,
+  taken: Set<number>,
+  poses: PoseCache,
+  samples: SampleSet & { pairIds: Int32Array },
+  { angles, offsetStep, minOverlap, random }: PairSampling,
+): { made: boolean; tries: number } {
+  const px = FRAME_HEIGHT * FRAME_WIDTH;
+  const grey = samples.grey.subarray(slot * px, (slot + 1) * px);
+  const labels = samples.labels.subarray(slot * px, (slot + 1) * px);
+  for (let tries = 1; tries <= TRIES_PER_PAIR; tries++) {
+    const angleA = Math.floor(random() * angles);
+    const angleB = Math.floor(random() * angles);
+    const a = poses.get(i, angleA);
+    const b = poses.get(j, angleB);
+    const placement = {
+      dx: gridOffset(a.width, b.width, offsetStep, random),
+      dy: gridOffset(a.height, b.height, offsetStep, random),
+    };
+    if (!fitsFrame(a, b, placement) || overlapCount(a, b, placement) < minOverlap) continue;
+    // fitting the frame bounds the offsets to ±93, so 8 bits each
+    const key = ((angleA * angles + angleB) * 256 + placement.dx + 128) * 256 + placement.dy + 128;
+    if (taken.has(key)) continue;
+    const aIsLabel1 = composeCleaned(a, b, placement, grey, labels, minOverlap);
+    if (aIsLabel1 === undefined) continue;
+    taken.add(key);
+    samples.pairIds[2 * slot] = aIsLabel1 ? i : j;
+    samples.pairIds[2 * slot + 1] = aIsLabel1 ? j : i;
+    return { made: true, tries };
+  }
+  return { made: false, tries: TRIES_PER_PAIR };
+}
+
+/** An offset on the grid `-(sizeB − 1) + step·k` where the two boxes overlap (below `sizeA`). */
+function gridOffset(sizeA: number, sizeB: number, step: number, random: Random): number {
+  return -(sizeB - 1) + step * Math.floor(random() * Math.ceil((sizeA + sizeB - 1) / step));
+}
+
+/**
+ * Composes `b` placed over `a` into `grey` and `labels`, cleaned as a reader's default cleaning
+ * would leave it. Returns whether `a` got label 1 (the smaller), or undefined when the overlap
+ * left after the cleaning (which drops isolated pixels) is under `minOverlap`.
+ */
+function composeCleaned(
+  a: Pose,
+  b: Pose,
+  placement: Placement,
+  grey: Uint8Array,
+  labels: Uint8Array,
+  minOverlap: number,
+): boolean | undefined {
+  const aIsSmaller = composeSample(a, b, placement, grey, labels);
+  reassignSpecks(labels, FRAME_HEIGHT, FRAME_WIDTH);
+  clearBackground(grey, labels);
+  const [, pixels1, pixels2, overlap] = labelCounts(labels);
+  if (overlap < minOverlap) return undefined;
+  // The cleaning can move a pixel between near-equal chromosomes: keep label 1 the smaller.
+  if (pixels1 > pixels2) swapChromosomeLabels(labels);
+  return aIsSmaller === pixels1 <= pixels2;
+}
+
+/** Zeroes grey wherever the label is background, so a speck the cleaning removed leaves no trace. */
+function clearBackground(grey: Uint8Array, labels: Uint8Array): void {
+  for (let i = 0; i < labels.length; i++) if (labels[i] === 0) grey[i] = 0;
+}
+
+/** Pixels per label 0–3. */
+function labelCounts(labels: Uint8Array): [number, number, number, number] {
+  const counts: [number, number, number, number] = [0, 0, 0, 0];
+  for (const v of labels) counts[v]++;
+  return counts;
+}
+
+function swapChromosomeLabels(labels: Uint8Array): void {
+  for (let k = 0; k < labels.length; k++)
+    if (labels[k] === 1 || labels[k] === 2) labels[k] = 3 - labels[k];
+}

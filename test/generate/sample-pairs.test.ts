@@ -1,0 +1,122 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import type { Chromosome } from "../../src/generate/find-chromosomes.js";
+import { FRAME_HEIGHT, FRAME_WIDTH } from "../../src/generate/pairs.js";
+import { PoseCache } from "../../src/generate/pose-cache.js";
+import { TRIES_PER_PAIR, pairAt, samplePairs } from "../../src/generate/sample-pairs.js";
+import { seededRandom } from "../../src/random.js";
+
+/** A straight chromosome: a `length` × `thickness` bar of grey 100, lying along x. */
+function bar(id: number, length: number, thickness = 8): Chromosome {
+  const size = length * thickness;
+  return {
+    id,
+    width: length,
+    height: thickness,
+    grey: new Uint8Array(size).fill(100),
+    mask: new Uint8Array(size).fill(1),
+    area: size,
+  };
+}
+
+const sampling = { angles: 12, offsetStep: 3, minOverlap: 5 };
+
+describe("pairAt", () => {
+  it("numbers the pairs (0, 1), (0, 2), (1, 2), (0, 3), … and finds them back far out", () => {
+    expect([0, 1, 2, 3, 4, 5].map(pairAt)).toEqual([
+      [0, 1],
+      [0, 2],
+      [1, 2],
+      [0, 3],
+      [1, 3],
+      [2, 3],
+    ]);
+    const n = 100000;
+    const last = (n * (n - 1)) / 2 - 1;
+    expect(pairAt(last)).toEqual([n - 2, n - 1]);
+    expect(pairAt(last - (n - 1))).toEqual([n - 3, n - 2]);
+  });
+});
+
+describe("PoseCache", () => {
+  it("rotates a pose once while it is kept, and keeps no more than its capacity", () => {
+    const cache = new PoseCache([bar(1, 40), bar(2, 30)], [0, 90, 180], 2);
+    const upright = cache.get(0, 1);
+    expect(upright.height).toBe(20);
+    expect(upright.width).toBeLessThan(8);
+    expect(cache.get(0, 1)).toBe(upright);
+    expect(cache.rotated).toBe(1);
+    cache.get(1, 0);
+    cache.get(0, 1); // most recent again: (1, 0) is now the oldest
+    cache.get(1, 2);
+    expect(cache.size).toBe(2);
+    expect(cache.get(0, 1)).toBe(upright);
+    expect(cache.rotated).toBe(3);
+    cache.get(1, 0); // evicted, made again
+    expect(cache.rotated).toBe(4);
+  });
+});
+
+describe("samplePairs", () => {
+  it("leaves out the pairs that cannot fit the frame, counts them, and spreads the rest evenly", () => {
+    // the first is 150 px long once decimated, longer than the frame's diagonal: it fits at no angle
+    const chromosomes = [bar(1, 300), bar(2, 40), bar(3, 30), bar(4, 36)];
+    const { samples, pairs, work } = samplePairs(chromosomes, {
+      ...sampling,
+      count: 30,
+      random: seededRandom(1),
+    });
+    expect(pairs).toBe(6);
+    expect(samples.count).toBe(30);
+    expect(work.pairsUnplaced).toBe(3);
+    expect(work.pairsVisited).toBe(33);
+    expect(work.placementsTried).toBeGreaterThanOrEqual(3 * TRIES_PER_PAIR);
+    const perPair = new Map<string, number>();
+    for (let s = 0; s < samples.count; s++) {
+      const ids = [samples.pairIds[2 * s], samples.pairIds[2 * s + 1]];
+      expect(ids).not.toContain(0);
+      const key = [...ids].sort().join("-");
+      perPair.set(key, (perPair.get(key) ?? 0) + 1);
+    }
+    expect([...perPair.values()]).toEqual([10, 10, 10]);
+  });
+
+  it("labels 1 the smaller chromosome, named first in pair_ids", () => {
+    const chromosomes = [bar(1, 40), bar(2, 30, 6)];
+    const { samples } = samplePairs(chromosomes, {
+      ...sampling,
+      count: 20,
+      random: seededRandom(2),
+    });
+    const px = FRAME_HEIGHT * FRAME_WIDTH;
+    for (let s = 0; s < samples.count; s++) {
+      expect([samples.pairIds[2 * s], samples.pairIds[2 * s + 1]]).toEqual([1, 0]);
+      const counts = [0, 0, 0, 0];
+      for (const v of samples.labels.subarray(s * px, (s + 1) * px)) counts[v]++;
+      expect(counts[1]).toBeLessThan(counts[2]);
+      expect(counts[3]).toBeGreaterThanOrEqual(5);
+    }
+  });
+
+  it("never makes a sample twice, and stops short when the pairs run out of new placements", () => {
+    // two angles and a coarse grid leave a few dozen placements of this one pair
+    const { samples, work } = samplePairs([bar(1, 40), bar(2, 30)], {
+      angles: 2,
+      offsetStep: 7,
+      minOverlap: 5,
+      count: 1000,
+      random: seededRandom(3),
+    });
+    expect(samples.count).toBeGreaterThan(10);
+    expect(samples.count).toBeLessThan(1000);
+    expect(work.pairsUnplaced).toBe(0);
+    const px = FRAME_HEIGHT * FRAME_WIDTH;
+    const seen = new Set<string>();
+    for (let s = 0; s < samples.count; s++) {
+      const hash = createHash("sha256");
+      hash.update(samples.labels.subarray(s * px, (s + 1) * px));
+      seen.add(hash.digest("hex"));
+    }
+    expect(seen.size).toBe(samples.count);
+  });
+});
