@@ -25,6 +25,16 @@ import { DAPI_CROP, LITE_MODEL, REPLICA_SAMPLE, linkedFolder, temporaryFolder } 
 const BIN = fileURLToPath(new URL("../bin/chromoseg.js", import.meta.url));
 const folder = temporaryFolder();
 
+/** The part of a `bench generate --json` run these tests read. */
+interface BenchGenerateRun {
+  preset: string;
+  images: string[];
+  output: string;
+  samples: number;
+  attributes: Record<string, unknown>;
+  peakRssBytes: number;
+}
+
 interface Run {
   code: number;
   stdout: string;
@@ -349,33 +359,54 @@ describe("chromoseg command line", () => {
     expect((await sharp(sheet).metadata()).format).toBe("png");
   });
 
+  it("refuses seeds that the 32-bit generator would not tell apart from smaller ones", async () => {
+    for (const command of ["train", "evaluate", "generate"]) {
+      const { code, stderr } = await chromoseg(command, "--seed", "4294967297");
+      expect(code).toBe(1);
+      expect(stderr).toContain(
+        "'4294967297' is invalid. expected a whole number from 0 to 4294967295",
+      );
+    }
+  });
+
   it("benchmarks `generate` end to end in a process of its own, with its peak memory", async () => {
-    const { code, stdout } = await chromoseg(
-      ...["bench", "generate", "--presets", "all", "--metaphases", DAPI_CROP, DAPI_CROP],
-      ...["--count", "30", "--json"],
-    );
-    expect(code).toBe(0);
-    const { runs } = JSON.parse(stdout) as {
-      runs: {
-        preset: string;
-        images: string[];
-        output: string;
-        samples: number;
-        attributes: Record<string, unknown>;
-        peakRssBytes: number;
-      }[];
+    const bench = async (count: number) => {
+      const { code, stdout } = await chromoseg(
+        ...["bench", "generate", "--presets", "all", "--metaphases", DAPI_CROP, DAPI_CROP],
+        ...["--count", String(count), "--json"],
+      );
+      expect(code).toBe(0);
+      const { runs } = JSON.parse(stdout) as { runs: BenchGenerateRun[] };
+      expect(runs).toHaveLength(1);
+      return runs[0];
     };
-    expect(runs).toHaveLength(1);
-    const [run] = runs;
-    expect(run).toMatchObject({ preset: "all", images: [DAPI_CROP, DAPI_CROP], samples: 30 });
-    expect(run.attributes).toMatchObject({ chromosomes: 18, pairs: 153 });
-    expect(run.output).toMatch(
+    const [few, many] = [await bench(30), await bench(800)];
+    expect(few).toMatchObject({ preset: "all", images: [DAPI_CROP, DAPI_CROP], samples: 30 });
+    expect(few.attributes).toMatchObject({ chromosomes: 18, pairs: 153 });
+    expect(few.output).toMatch(
       /^18 chromosomes, 153 pairs, \d+ placements tried, 30 samples made$/m,
     );
-    // the generating process's own peak: more than Node alone, far less than this machine
-    expect(run.peakRssBytes).toBeGreaterThan(40e6);
-    expect(run.peakRssBytes).toBeLessThan(2e9);
-  });
+    expect(many.samples).toBe(800);
+    // the generating process's own peak: it holds its samples, so 770 more of 94 × 93 × 2 take at
+    // least a byte a value more
+    expect(many.peakRssBytes - few.peakRssBytes).toBeGreaterThan(770 * 94 * 93 * 2);
+  }, 60_000);
+
+  it("benchmarks `generate` from a folder without ../shared: kaggle skipped, all from the sample", async () => {
+    const elsewhere = join(folder, "fresh-clone-bench-generate");
+    mkdirSync(elsewhere);
+    const { code, stdout, stderr } = await chromosegIn(
+      elsewhere,
+      ...["bench", "generate", "--count", "20", "--json"],
+    );
+    expect(stderr).toMatch(/^kaggle: skipped: .*Cy3\.tif not found/m);
+    expect(stderr).toMatch(/^all: .* made from --metaphase .*DAPI\.tif alone/m);
+    expect(code).toBe(0);
+    const { runs } = JSON.parse(stdout) as { runs: BenchGenerateRun[] };
+    expect(runs.map((run) => [run.preset, run.images.length, run.samples])).toEqual([
+      ["all", 1, 20],
+    ]);
+  }, 60_000);
 
   it("trains a tiny model, evaluates it, exports it to ONNX, evaluates and benchmarks the export", async () => {
     const data = join(folder, "small.h5");

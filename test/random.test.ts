@@ -29,6 +29,15 @@ describe("lazyShuffle", () => {
     expect(Math.max(...prefix)).toBeGreaterThan(9e9);
   });
 
+  it("reaches every element of a shuffle of more than 2^32, odd ones first as often as even", () => {
+    // one 32-bit draw times 2^33 is always even
+    const firsts = Array.from({ length: 400 }, (_, seed) =>
+      lazyShuffle(2 ** 33, seededRandom(seed))()!,
+    );
+    const odd = firsts.filter((k) => k % 2 === 1).length;
+    expect(Math.abs(odd - 200)).toBeLessThan(40);
+  });
+
   it("puts each element first about equally often", () => {
     const firsts = new Array<number>(5).fill(0);
     const random = seededRandom(3);

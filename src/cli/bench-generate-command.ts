@@ -10,7 +10,7 @@ import { DEFAULT_COMPRESSION_LEVEL, loadDataset } from "../data/hdf5.js";
 import { UserError } from "../errors.js";
 import { SAMPLE_METAPHASE } from "../sample-images.js";
 import { megabytes, table } from "./format.js";
-import { KAGGLE_PRESET } from "./generate-kaggle.js";
+import { KAGGLE_PRESET } from "../generate/kaggle/generate-kaggle.js";
 import { examples, integer } from "./options.js";
 import { PEAK_RSS_FILE_VARIABLE } from "./report-peak-memory.js";
 
@@ -60,7 +60,9 @@ export function benchGenerateCommand(): Command {
         "start (decoding, finding chromosomes, drawing and composing samples, writing the HDF5 file at " +
         "--compression) to its exit, and the process's peak resident memory, process.resourceUsage().maxRSS " +
         "read as it exits. One-image presets are made from --metaphase (and --cy3 where they read it), " +
-        "`all` from --metaphases. The baseline, timed here: loading each written file as training does.",
+        `\`${MANY_IMAGE_PRESET}\` from --metaphases. Where --metaphase or --cy3 is missing, ${KAGGLE_PRESET} is skipped ` +
+        `with a note; where the metaphases of ${SHARED_DATA} are missing and no --metaphases are given, \`${MANY_IMAGE_PRESET}\` is ` +
+        "made from --metaphase alone, with a note. The baseline, timed here: loading each written file as training does.",
     )
     .option("-p, --presets <names...>", "the presets to time, in this order", [
       KAGGLE_PRESET,
@@ -101,7 +103,9 @@ export function benchGenerateCommand(): Command {
       const runs: BenchRun[] = [];
       try {
         for (const preset of flags.presets) {
-          const images = presetImages(preset, flags);
+          const { images, note } = presetImages(preset, flags);
+          if (note) console.error(`${preset}: ${note}`);
+          if (!images) continue;
           if (!flags.json) console.error(`${preset}: ${images.length} image(s)…`);
           runs.push(
             await timeGenerate(preset, images, generateArgs(preset, images, flags), folder),
@@ -115,12 +119,26 @@ export function benchGenerateCommand(): Command {
     });
 }
 
-function presetImages(preset: string, flags: BenchGenerateFlags): string[] {
-  if (preset !== MANY_IMAGE_PRESET) return [flags.metaphase];
-  const shared = SHARED_METAPHASES.every((file) => existsSync(file))
-    ? SHARED_METAPHASES
-    : undefined;
-  return flags.metaphases ?? shared ?? [flags.metaphase];
+/**
+ * The images `preset` is made from, none where they are missing (kaggle skipped), and a one-line
+ * note when the preset is skipped or `all` falls back to --metaphase.
+ */
+function presetImages(
+  preset: string,
+  flags: BenchGenerateFlags,
+): { images?: string[]; note?: string } {
+  if (preset === KAGGLE_PRESET) {
+    const missing = [flags.metaphase, flags.cy3].filter((file) => !existsSync(file));
+    if (missing.length > 0)
+      return { note: `skipped: ${missing.join(", ")} not found (give --metaphase and --cy3)` };
+  }
+  if (preset !== MANY_IMAGE_PRESET) return { images: [flags.metaphase] };
+  if (flags.metaphases) return { images: flags.metaphases };
+  if (SHARED_METAPHASES.every((file) => existsSync(file))) return { images: SHARED_METAPHASES };
+  return {
+    images: [flags.metaphase],
+    note: `the metaphases of ${SHARED_DATA} not found, made from --metaphase ${flags.metaphase} alone (give --metaphases)`,
+  };
 }
 
 /** `chromoseg generate`'s options for `preset`, less --out. */

@@ -8,12 +8,13 @@ import { OBJECT_KINDS, findChromosomes } from "../generate/find-chromosomes.js";
 import { readKaggleChannels } from "../generate/kaggle/read.js";
 import { segmentKaggleChromosomes } from "../generate/kaggle/segment.js";
 import type { KaggleSegmentation } from "../generate/kaggle/segment.js";
-import { KAGGLE_CROP } from "../generate/kaggle/slide.js";
+import { KAGGLE_CROP, describeCrop } from "../generate/kaggle/slide.js";
 import { readGreyImage } from "../image/grey-image.js";
 import { renderSheet } from "../render/contact-sheet.js";
 import { renderColouredOutlines, renderOutlines } from "../render/outlines.js";
 import { table } from "./format.js";
-import { examples } from "./options.js";
+import type { Box } from "../image/morphology.js";
+import { box, examples } from "./options.js";
 
 /** The segmentations the command can show. */
 const SEGMENTATIONS = ["finder", "kaggle"] as const;
@@ -23,6 +24,7 @@ interface ChromosomesFlags {
   out: string;
   preset: Segmentation;
   cy3?: string;
+  crop: Box;
 }
 
 export function chromosomesCommand(): Command {
@@ -38,8 +40,8 @@ export function chromosomesCommand(): Command {
         "green accepted, magenta nucleus, yellow debris, red cluster, cyan border), " +
         "objects.json (every object's kind and measurements) and chromosome-<id>.png for each accepted one.\n\n" +
         "With --preset kaggle and --cy3, shows instead the segmentation of the published dataset's recipe " +
-        "(the generate preset kaggle, steps 1–5 of its notebook): the crop of rows 50–899 and columns " +
-        "300–1149, DAPI and Cy3 top-hats, a local Gaussian threshold of the DAPI one, opening, border " +
+        "(the generate preset kaggle, steps 1–5 of its notebook): the crop (--crop, by default the recipe's " +
+        `${describeCrop(KAGGLE_CROP)}), DAPI and Cy3 top-hats, a local Gaussian threshold of the DAPI one, opening, border ` +
         "clearing, labelling; the objects keyed by area (a later object replaces an earlier one of the " +
         "same area) and every 4th area kept from the smallest, each decimated by 2. Writes outlines.png " +
         "(the recipe's grey image, the mean of both top-hats, with each object outlined: green kept, " +
@@ -58,6 +60,14 @@ export function chromosomesCommand(): Command {
         .default("finder"),
     )
     .option("--cy3 <file>", "the same metaphase's Cy3 image (needed by --preset kaggle)")
+    .addOption(
+      new Option(
+        "--crop <x0,y0,x1,y1>",
+        "--preset kaggle: the part of the slide the recipe works on, columns x0 … x1 − 1 and rows y0 … y1 − 1",
+      )
+        .argParser(box)
+        .default(KAGGLE_CROP, `the recipe's, ${describeCrop(KAGGLE_CROP)}`),
+    )
     .addHelpText(
       "after",
       examples(
@@ -122,7 +132,7 @@ async function showKaggleSegmentation(image: string, flags: ChromosomesFlags): P
   if (!flags.cy3)
     throw new UserError("--preset kaggle needs --cy3 <file>: the same metaphase's Cy3 image");
   const { dapi, cy3 } = await readKaggleChannels(image, flags.cy3);
-  const segmentation = segmentKaggleChromosomes(dapi.image, cy3.image);
+  const segmentation = segmentKaggleChromosomes(dapi.image, cy3.image, { crop: flags.crop });
   const { slide, findings, chromosomes } = segmentation;
   const fateOf = fates(segmentation);
   const count = (fate: Fate) => [...fateOf.values()].filter((f) => f === fate).length;
@@ -154,7 +164,7 @@ async function showKaggleSegmentation(image: string, flags: ChromosomesFlags): P
       {
         dapi: { file: image, sha256: dapi.sha256, scaling: dapi.scaling },
         cy3: { file: flags.cy3, sha256: cy3.sha256, scaling: cy3.scaling },
-        crop: KAGGLE_CROP,
+        crop: flags.crop,
         findings,
         objects: slide.objects.map(({ id, box, area }) => ({
           id,
@@ -167,7 +177,7 @@ async function showKaggleSegmentation(image: string, flags: ChromosomesFlags): P
       2,
     ),
   );
-  const { y0, y1, x0, x1 } = KAGGLE_CROP;
+  const { y0, y1, x0, x1 } = flags.crop;
   console.log(
     `${basename(image)} + ${basename(flags.cy3)}: kaggle recipe on rows ${y0}–${y1 - 1}, columns ${x0}–${x1 - 1}: ` +
       `${findings.objects} objects, ${findings.distinctAreas} distinct areas, frame ${findings.frame.height} × ${findings.frame.width}`,

@@ -21,7 +21,7 @@ import type { BackendChoice } from "../model/backend.js";
 import { modelDivisor, predictSamples } from "../model/predict.js";
 import { loadModel, modelFolder } from "../model/storage.js";
 import { percent, table } from "./format.js";
-import { examples, fraction, integer } from "./options.js";
+import { examples, fraction, integer, seed } from "./options.js";
 import { createProgress } from "./progress.js";
 
 interface EvaluateFlags {
@@ -67,7 +67,7 @@ export function evaluateCommand(): Command {
         .choices(SPLIT_KINDS)
         .default("kaggle"),
     )
-    .option("-s, --seed <n>", "the grouped split's seed (as in training)", integer(0), 1)
+    .option("-s, --seed <n>", "the grouped split's seed (as in training)", seed, 1)
     .option(
       "-o, --out <dir>",
       "where the JSON and PNG go (default: out/evaluate/<name>/, the name the model's file name " +

@@ -1,15 +1,24 @@
 import { mkdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Command, Option } from "commander";
-import { DEFAULT_COMPRESSION_LEVEL, SAMPLE_DTYPES, writeDataset } from "../data/hdf5.js";
+import {
+  CLEANED_KEY,
+  DEFAULT_COMPRESSION_LEVEL,
+  KAGGLE_KEY,
+  SAMPLE_DTYPES,
+  writeDataset,
+} from "../data/hdf5.js";
 import type { SampleDtype } from "../data/hdf5.js";
 import { UserError } from "../errors.js";
 import { PRESETS, generateDataset } from "../generate/generate.js";
 import { TRIES_PER_PAIR } from "../generate/sample-pairs.js";
 import type { Preset } from "../generate/generate.js";
 import { megabytes } from "./format.js";
-import { KAGGLE_PRESET, generateKaggle } from "./generate-kaggle.js";
-import { examples, integer } from "./options.js";
+import { KAGGLE_PRESET } from "../generate/kaggle/generate-kaggle.js";
+import { PUBLISHED_FIGURES } from "../generate/kaggle/published-figures.js";
+import { KAGGLE_CROP, describeCrop } from "../generate/kaggle/slide.js";
+import { generateKaggle } from "./generate-kaggle.js";
+import { examples, integer, seed } from "./options.js";
 import { createProgress } from "./progress.js";
 
 interface GenerateFlags {
@@ -27,32 +36,40 @@ interface GenerateFlags {
   compression: number;
 }
 
+/** Options of like-kaggle and all, by attribute name; the kaggle recipe fixes what they set. */
+const OTHER_PRESETS_ONLY = ["count", "angles", "offsets", "minOverlap"];
+
+const { samples: PUBLISHED_SAMPLES, frame: PUBLISHED_FRAME } = PUBLISHED_FIGURES;
+const FRAME_TEXT = `${PUBLISHED_FRAME.height} × ${PUBLISHED_FRAME.width}`;
+
 export function generateCommand(): Command {
   return new Command("generate")
     .summary("build a labelled dataset of overlapping pairs from metaphase images")
     .description(
-      "Build a dataset of overlapping chromosome pairs by the recipe of the public Kaggle set: find single " +
+      "Build a dataset of overlapping chromosome pairs by an approximation of the public Kaggle set's recipe: find single " +
         "chromosomes on each metaphase image, decimate each by 2, rotate each over a set of angles, place one " +
         "over the other on a grid of offsets, sum the grey values (clipped at 255), label 1 the smaller " +
         "chromosome by area, 2 the larger, 3 the overlap, keep samples with an overlap, centre them in a " +
-        "94 × 93 frame and shuffle. Placements are drawn, not enumerated, so time and memory follow --count, " +
+        `${FRAME_TEXT} frame and shuffle. Placements are drawn, not enumerated, so time and memory follow --count, ` +
         "not the number of pairs: pairs come in rounds of a seeded shuffle of all pairs (each pair gets a " +
         `sample before any gets a second); for each, rotations and an offset are drawn until a placement fits, ` +
         `overlaps and is new, at most ${TRIES_PER_PAIR} times, after which the pair is left out. ` +
-        "Writes HDF5 in the Kaggle layout (dataset_1, (N, 94, 93, 2)) plus " +
+        `Writes HDF5 in the Kaggle layout (${KAGGLE_KEY}, (N, ${PUBLISHED_FRAME.height}, ${PUBLISHED_FRAME.width}, 2)) plus ` +
         "pair_ids (N, 2), the two chromosomes of each sample. The same inputs and seed give the same file, " +
         "byte for byte. The kaggle preset instead follows the published notebook step by step (DESIGN.md): " +
-        "from one metaphase's DAPI (--metaphase) and Cy3 (--cy3) images, 12 chromosomes, their 66 pairs, " +
+        `from one metaphase's DAPI (--metaphase) and Cy3 (--cy3) images, cropped to ${describeCrop(KAGGLE_CROP)}, ` +
+        `${PUBLISHED_FIGURES.keptAreas.length} chromosomes, their ${PUBLISHED_FIGURES.pairs} pairs, ` +
         "5 × 5 spline rotations and 9 shifts each, grey values summed unclipped, the candidates with an " +
         "overlap padded to the largest size; it prints what each step found and how that compares with " +
-        "DESIGN.md's figures, and only its final shuffle depends on --seed.",
+        "DESIGN.md's figures, and only its final shuffle depends on --seed. It refuses --count, --angles, " +
+        "--offsets and --min-overlap, which the recipe fixes, and a slide on which a step comes up empty.",
     )
     .requiredOption("-m, --metaphase <files...>", "metaphase images (TIFF or PNG, 8, 12 or 16 bit)")
     .addOption(
       new Option(
         "-p, --preset <name>",
-        "kaggle: the published recipe from a DAPI and a Cy3 image (13434 samples of 94 × 93 from the published slides); " +
-          "like-kaggle: an approximation from DAPI alone, 11 chromosomes (every 4th by area), 13434 samples; all: every chromosome of every image, 20000 samples spread over all their pairs",
+        `kaggle: the published recipe from a DAPI and a Cy3 image (${PUBLISHED_SAMPLES} samples of ${FRAME_TEXT} from the published slides); ` +
+          `like-kaggle: an approximation from DAPI alone, 11 chromosomes (every 4th by area), ${PUBLISHED_SAMPLES} samples; all: every chromosome of every image, 20000 samples spread over all their pairs`,
       )
         .choices([KAGGLE_PRESET, ...PRESETS])
         .default("like-kaggle"),
@@ -65,7 +82,8 @@ export function generateCommand(): Command {
       "--cleaned",
       'kaggle preset: write the published "Cleaned" labels (each label opened with a disk of radius 1, which drops ' +
         "specks and the 4s, then regrown by watershed inside the labelled pixels) under that file's key, " +
-        "13434_overlapping_chrom_pairs_LowRes, instead of dataset_1",
+        `${CLEANED_KEY}, instead of ${KAGGLE_KEY}; the file's label_values count them, raw_label_values the raw ones, ` +
+        "and it prints how many samples lost their overlap in cleaning",
     )
     .option("-n, --count <samples>", "samples to make (default: the preset's)", integer(1))
     .option(
@@ -78,11 +96,11 @@ export function generateCommand(): Command {
       "grid step of the offsets between the two chromosomes (default: 2 like-kaggle, 3 all)",
       integer(1, 50),
     )
-    .option("--min-overlap <px>", "overlap pixels a sample needs", integer(1), 5)
-    .option("-s, --seed <n>", "random seed: choice and order of samples", integer(0), 1)
+    .option("--min-overlap <px>", "overlap pixels a sample needs (not kaggle)", integer(1), 5)
+    .option("-s, --seed <n>", "random seed: choice and order of samples", seed, 1)
     .requiredOption("-o, --out <file.h5>", "the HDF5 file to write")
     .addOption(
-      new Option("--dtype <type>", "element type of dataset_1")
+      new Option("--dtype <type>", `element type of the samples (${KAGGLE_KEY} or ${CLEANED_KEY})`)
         .choices(SAMPLE_DTYPES)
         .default("int64"),
     )
@@ -101,8 +119,17 @@ export function generateCommand(): Command {
         "chromoseg generate --preset kaggle -m ../shared/data/metaphases/DAPI.tif --cy3 ../shared/data/metaphases/Cy3.tif --out data/kaggle.h5",
       ),
     )
-    .action(async (flags: GenerateFlags) => {
-      if (flags.preset === KAGGLE_PRESET) return generateKaggle(flags);
+    .action(async (flags: GenerateFlags, command: Command) => {
+      if (flags.preset === KAGGLE_PRESET) {
+        const given = command.options.filter((option) => {
+          const name = option.attributeName();
+          return OTHER_PRESETS_ONLY.includes(name) && command.getOptionValueSource(name) === "cli";
+        });
+        return generateKaggle(
+          flags,
+          given.map((option) => option.long ?? option.flags),
+        );
+      }
       if (flags.cy3 || flags.cleaned)
         throw new UserError(
           `--cy3 and --cleaned are the kaggle preset's; ${flags.preset} uses DAPI images alone`,

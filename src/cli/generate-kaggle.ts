@@ -9,23 +9,24 @@ import { generateKaggleDataset } from "../generate/kaggle/generate-kaggle.js";
 import { megabytes } from "./format.js";
 import { createProgress } from "./progress.js";
 
-export const KAGGLE_PRESET = "kaggle";
-
 export interface KaggleFlags {
   metaphase: string[];
   cy3?: string;
   cleaned?: boolean;
-  /** Options of the other presets; the recipe fixes what they set. */
-  count?: number;
-  angles?: number;
-  offsets?: number;
   seed: number;
   out: string;
   dtype: SampleDtype;
   compression: number;
 }
 
-export async function generateKaggle(flags: KaggleFlags): Promise<void> {
+/**
+ * `otherPresetOptions`: the other presets' options given on the command line (`--count`, …),
+ * which the recipe fixes.
+ */
+export async function generateKaggle(
+  flags: KaggleFlags,
+  otherPresetOptions: string[],
+): Promise<void> {
   const started = performance.now();
   const [dapi, ...others] = flags.metaphase;
   if (others.length)
@@ -34,12 +35,9 @@ export async function generateKaggle(flags: KaggleFlags): Promise<void> {
     );
   if (!flags.cy3)
     throw new UserError("the kaggle preset needs the metaphase's Cy3 image too: --cy3 Cy3.tif");
-  const fixed = (["count", "angles", "offsets"] as const).filter(
-    (name) => flags[name] !== undefined,
-  );
-  if (fixed.length)
+  if (otherPresetOptions.length)
     throw new UserError(
-      `the kaggle preset follows the published recipe, which fixes ${fixed.map((f) => `--${f}`).join(", ")}`,
+      `the kaggle preset follows the published recipe, which fixes ${otherPresetOptions.join(", ")}`,
     );
   const progress = createProgress();
   const generated = await generateKaggleDataset({

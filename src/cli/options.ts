@@ -1,5 +1,7 @@
 /** Parsers for commander options: each rejects bad input with a one-line reason. */
 import { InvalidArgumentError } from "commander";
+import type { Box } from "../image/morphology.js";
+import { MAX_SEED } from "../random.js";
 
 export function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {
@@ -12,6 +14,9 @@ export function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: str
     return n;
   };
 }
+
+/** A seed for seededRandom: 0 … MAX_SEED, since larger ones would repeat smaller ones. */
+export const seed = integer(0, MAX_SEED);
 
 /** Formats examples for `addHelpText("after", …)`. */
 export function examples(...lines: string[]): string {
@@ -45,4 +50,14 @@ export function numberList(value: string): number[] {
     throw new InvalidArgumentError("expected numbers separated by commas, e.g. 16,32,64");
   }
   return values;
+}
+
+/** `x0,y0,x1,y1`: whole numbers ≥ 0 with x1 > x0 and y1 > y0 (columns x0 … x1 − 1, rows y0 … y1 − 1). */
+export function box(value: string): Box {
+  const [x0, y0, x1, y1, ...rest] = value.split(",").map((part) => Number(part.trim()));
+  const whole = [x0, y0, x1, y1].every((n) => Number.isInteger(n) && n >= 0);
+  if (rest.length > 0 || !whole || x1 <= x0 || y1 <= y0) {
+    throw new InvalidArgumentError("expected x0,y0,x1,y1: whole numbers ≥ 0 with x1 > x0, y1 > y0");
+  }
+  return { x0, y0, x1, y1 };
 }

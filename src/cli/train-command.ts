@@ -18,7 +18,7 @@ import type { LossKind } from "../train/loss.js";
 import { CURVE_FILE, REPORT_FILE, TRAIN_DEFAULTS, train } from "../train/train.js";
 import type { EpochRecord } from "../train/train.js";
 import { percent } from "./format.js";
-import { examples, fraction, integer, numberList, positive } from "./options.js";
+import { examples, fraction, integer, numberList, positive, seed } from "./options.js";
 import { createProgress } from "./progress.js";
 
 interface TrainFlags {
@@ -155,7 +155,7 @@ export function trainCommand(): Command {
     .option(
       "-s, --seed <n>",
       "shuffling, augmentation and grouped split",
-      integer(0),
+      seed,
       TRAIN_DEFAULTS.seed,
     )
     .addOption(

@@ -3,6 +3,7 @@
  * 8-connected components with holes filled, then shape tests that reject what is not one whole
  * chromosome.
  */
+import { maskedCrop } from "../image/crop.js";
 import type { GreyImage } from "../image/grey-image.js";
 import type { Box } from "../image/morphology.js";
 import {
@@ -130,7 +131,7 @@ export function findChromosomes(slide: GreyImage, options: FindOptions = {}): Fi
     otsuThreshold(histogram),
     options,
   );
-  const cutOuts = crops.map((crop) => cutOut(crop, corrected, width));
+  const cutOuts = crops.map((crop) => cutOut(crop, corrected));
   const chromosomes = cutOuts.filter((_, k) => objects[k].kind === "accepted");
   return { objects, labels, chromosomes, cutOuts, threshold, medianArea };
 }
@@ -258,18 +259,10 @@ function skeletonEndpoints({ box, mask }: ComponentCrop, spur: number): number {
   return pruneSpurs(skeleton, w, h, spur);
 }
 
-function cutOut(crop: ComponentCrop, corrected: GreyImage, slideWidth: number): Chromosome {
+function cutOut(crop: ComponentCrop, corrected: GreyImage): Chromosome {
   const { box, mask, area, id } = crop;
-  const width = box.x1 - box.x0;
-  const height = box.y1 - box.y0;
-  const grey = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (mask[y * width + x])
-        grey[y * width + x] = corrected.data[(box.y0 + y) * slideWidth + box.x0 + x];
-    }
-  }
-  return { id, width, height, grey, mask, area };
+  const grey = maskedCrop(corrected, box, mask);
+  return { id, width: box.x1 - box.x0, height: box.y1 - box.y0, grey, mask, area };
 }
 
 /** Histogram of `values` with the brightest `fraction` of pixels moved down to the value where they start. */

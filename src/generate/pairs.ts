@@ -2,11 +2,11 @@
  * Overlapping pairs: one chromosome pose placed over another, grey values summed, labelled
  * 1 (the smaller chromosome by area), 2 (the larger) and 3 (overlap), centred in the frame.
  */
+import { PUBLISHED_FIGURES } from "./kaggle/published-figures.js";
 import type { Pose } from "./pose.js";
 
 /** Frame of the public dataset: 94 rows × 93 columns. */
-export const FRAME_HEIGHT = 94;
-export const FRAME_WIDTH = 93;
+export const { height: FRAME_HEIGHT, width: FRAME_WIDTH } = PUBLISHED_FIGURES.frame;
 
 /** Where pose `b` lies relative to pose `a`: the offset of b's top-left corner from a's. */
 export interface Placement {

@@ -1,6 +1,7 @@
 /**
  * A chromosome as it is placed into a sample: decimated, rotated, cropped to its mask.
  */
+import { cropPlane, positiveBox } from "../image/crop.js";
 import { decimatePlane } from "../image/decimate.js";
 import type { Chromosome } from "./find-chromosomes.js";
 
@@ -80,29 +81,15 @@ function bilinear(pose: Pose, sx: number, sy: number): number {
 }
 
 function cropToMask(pose: Pose): Pose {
-  let x0 = pose.width;
-  let y0 = pose.height;
-  let x1 = 0;
-  let y1 = 0;
-  let area = 0;
-  for (let y = 0; y < pose.height; y++) {
-    for (let x = 0; x < pose.width; x++) {
-      if (!pose.mask[y * pose.width + x]) continue;
-      area++;
-      x0 = Math.min(x0, x);
-      y0 = Math.min(y0, y);
-      x1 = Math.max(x1, x + 1);
-      y1 = Math.max(y1, y + 1);
-    }
-  }
-  const width = Math.max(0, x1 - x0);
-  const height = Math.max(0, y1 - y0);
-  const grey = new Uint8Array(width * height);
-  const mask = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    const from = (y0 + y) * pose.width + x0;
-    grey.set(pose.grey.subarray(from, from + width), y * width);
-    mask.set(pose.mask.subarray(from, from + width), y * width);
-  }
-  return { width, height, grey, mask, area };
+  const box = positiveBox(pose.mask, pose.width, pose.height);
+  if (!box)
+    return { width: 0, height: 0, grey: new Uint8Array(0), mask: new Uint8Array(0), area: 0 };
+  const mask = cropPlane(pose.mask, pose.width, box);
+  return {
+    width: box.x1 - box.x0,
+    height: box.y1 - box.y0,
+    grey: cropPlane(pose.grey, pose.width, box),
+    mask,
+    area: mask.reduce((sum, v) => sum + v, 0),
+  };
 }

@@ -3,6 +3,7 @@
  * common size, those with an overlap kept, all padded (centred) to the largest size and
  * shuffled. Only the shuffle depends on the seed.
  */
+import { UserError } from "../../errors.js";
 import { seededRandom, shuffle } from "../../random.js";
 import { centredPosition, largestSize } from "./labelled-image.js";
 import type { LabelledImage } from "./labelled-image.js";
@@ -11,6 +12,12 @@ import type { ChromosomeImage } from "./overlaps.js";
 
 /** The label an overlap pixel gets (1 + 2); a merged image needs one to be kept. */
 export const OVERLAP_LABEL = 3;
+
+/**
+ * The most samples held in memory: the published slides give 13434 of 94 × 93 (350 MB with their
+ * cleaned copy); a slide with many more chromosomes could ask for tens of GB.
+ */
+export const MAX_KAGGLE_SAMPLES = 200_000;
 
 /**
  * The samples, as the published file stores them but in 16 and 8 bits: grey values are sums of
@@ -52,6 +59,10 @@ export function buildOverlapSamples(
   /** Called after each pair in each of the two passes: `done` of 2 × pairs. */
   onProgress: (done: number, total: number) => void = () => {},
 ): { samples: OverlapSamples; findings: PairingFindings } {
+  if (chromosomes.length < 2)
+    throw new UserError(
+      `step 5 kept ${chromosomes.length} chromosome${chromosomes.length === 1 ? "" : "s"}; step 6 needs 2 to make a pair`,
+    );
   const views = chromosomes.map((c) => [rotatedViews(c, 1), rotatedViews(c, 2)]);
   const pairs = combinations(chromosomes.length);
   const candidatesOf = ([i, j]: [number, number]) => pairCandidates(views[i][0], views[j][1]);
@@ -62,6 +73,7 @@ export function buildOverlapSamples(
   });
   const frame = largestSize(plans.filter((plan) => plan.kept.includes(true)).map((p) => p.frame));
   const count = plans.reduce((n, plan) => n + plan.kept.filter(Boolean).length, 0);
+  checkSampleCount(count, pairs.length);
   const samples = allocate(count, frame);
   const slots = shuffledSlots(count, seed);
   let k = 0;
@@ -87,6 +99,18 @@ export function buildOverlapSamples(
       sampleFrame: frame,
     },
   };
+}
+
+/** Refuses no samples, and more than MAX_KAGGLE_SAMPLES, before they are allocated. */
+export function checkSampleCount(count: number, pairs: number): void {
+  if (count === 0)
+    throw new UserError(
+      `step 9: none of the ${pairs * CANDIDATES_PER_PAIR} candidates of ${pairs} pair${pairs === 1 ? "" : "s"} has an overlap`,
+    );
+  if (count > MAX_KAGGLE_SAMPLES)
+    throw new UserError(
+      `step 9: ${count} samples, more than the ${MAX_KAGGLE_SAMPLES} the kaggle preset holds in memory; crop the slide to fewer chromosomes`,
+    );
 }
 
 /** The pair's frame (ResizeImages over all its merged images) and the overlap filter's verdicts. */

@@ -10,6 +10,7 @@ import { distanceToBackground } from "../../image/distance-transform.js";
 import { opening } from "../../image/flat-morphology.js";
 import { disk } from "../../image/structuring-element.js";
 import { watershed } from "../../image/watershed.js";
+import { OVERLAP_LABEL } from "./assemble.js";
 
 const CLASS_LABELS = [1, 2, 3] as const;
 
@@ -29,17 +30,21 @@ export function cleanLabels(labels: ArrayLike<number>, width: number, height: nu
   return watershed(invertedDistanceMap(mask, width, height), seeds, mask, width, height);
 }
 
-/** Every sample's labels cleaned, in place. */
+/** Every sample's labels cleaned, in place; returns how many samples lost their overlap. */
 export function cleanAllLabels(
   samples: { count: number; width: number; height: number; labels: Int8Array },
   onProgress: (done: number, total: number) => void = () => {},
-): void {
+): number {
   const px = samples.width * samples.height;
+  let overlapsLost = 0;
   for (let s = 0; s < samples.count; s++) {
     const labels = samples.labels.subarray(s * px, (s + 1) * px);
+    const hadOverlap = labels.includes(OVERLAP_LABEL);
     labels.set(cleanLabels(labels, samples.width, samples.height));
+    if (hadOverlap && !labels.includes(OVERLAP_LABEL)) overlapsLost++;
     if ((s + 1) % 256 === 0 || s + 1 === samples.count) onProgress(s + 1, samples.count);
   }
+  return overlapsLost;
 }
 
 /**

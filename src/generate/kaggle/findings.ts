@@ -2,30 +2,42 @@
  * What the `kaggle` preset found at each step, how it is printed and stored, and how it compares
  * with DESIGN.md's figures for the published slides.
  */
-import type { PairingFindings, OverlapSamples } from "./assemble.js";
+import { OVERLAP_LABEL } from "./assemble.js";
+import type { PairingFindings } from "./assemble.js";
 import { ROTATION_DEGREES, SHIFT_FRACTIONS } from "./overlaps.js";
 import { PUBLISHED_FIGURES } from "./published-figures.js";
 import type { KaggleFindings } from "./segment.js";
 
 export interface KagglePresetFindings extends KaggleFindings, PairingFindings {
-  /** Pixels per label value over the whole set, as generated (before any cleaning). */
+  /** Pixels per label value over the whole set, as the file holds it (cleaned or raw). */
   labelValues: Map<number, number>;
+  /** The same before cleaning: the labels as generated. */
+  rawLabelValues: Map<number, number>;
+  /** With cleaned labels: the samples that had an overlap pixel before cleaning and none after. */
+  overlapsLostInCleaning?: number;
   grey: { min: number; max: number };
 }
 
-/** Pixels per label value and the grey range of a set of samples. */
-export function valueSummary(
-  samples: OverlapSamples,
-): Pick<KagglePresetFindings, "labelValues" | "grey"> {
-  const labelValues = new Map<number, number>();
-  for (const label of samples.labels) labelValues.set(label, (labelValues.get(label) ?? 0) + 1);
-  let min = Infinity;
-  let max = -Infinity;
-  for (const value of samples.grey) {
+/** Pixels per label value, ascending by value. */
+export function labelCounts(labels: Int8Array): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+  return new Map([...counts].sort(([a], [b]) => a - b));
+}
+
+/** The smallest and the largest grey value (of at least one). */
+export function greyRange(grey: Int16Array): { min: number; max: number } {
+  let min = grey[0];
+  let max = grey[0];
+  for (const value of grey) {
     if (value < min) min = value;
     if (value > max) max = value;
   }
-  return { labelValues: new Map([...labelValues].sort(([a], [b]) => a - b)), grey: { min, max } };
+  return { min, max };
+}
+
+function listed(counts: Map<number, number>, separator: string, joiner: string): string {
+  return [...counts].map(([value, pixels]) => `${value}${separator}${pixels}`).join(joiner);
 }
 
 /** One line per step. */
@@ -42,8 +54,13 @@ export function describeFindings(findings: KagglePresetFindings): string[] {
     `steps 7–8: ${findings.candidates} candidates (${ROTATION_DEGREES.length} × ${ROTATION_DEGREES.length} rotations, ` +
       `${SHIFT_FRACTIONS.length ** 2} shifts per pair)`,
     `step 9: ${findings.samples} samples with an overlap, ${sampleFrame.height} × ${sampleFrame.width}`,
-    `labels: ${[...findings.labelValues].map(([value, pixels]) => `${value}: ${pixels}`).join(", ")} pixels; ` +
-      `grey ${findings.grey.min} to ${findings.grey.max}`,
+    `labels: ${listed(findings.labelValues, ": ", ", ")} pixels; grey ${findings.grey.min} to ${findings.grey.max}`,
+    ...(findings.overlapsLostInCleaning === undefined
+      ? []
+      : [
+          `raw labels: ${listed(findings.rawLabelValues, ": ", ", ")} pixels`,
+          `cleaning: ${findings.overlapsLostInCleaning} of ${findings.samples} samples lost their overlap (label ${OVERLAP_LABEL})`,
+        ]),
   ];
 }
 
@@ -61,9 +78,13 @@ export function findingsAttributes(
     candidates: findings.candidates,
     samples: findings.samples,
     frame: `${findings.sampleFrame.height}x${findings.sampleFrame.width}`,
-    label_values: [...findings.labelValues]
-      .map(([value, pixels]) => `${value}:${pixels}`)
-      .join(","),
+    label_values: listed(findings.labelValues, ":", ","),
+    ...(findings.overlapsLostInCleaning === undefined
+      ? {}
+      : {
+          raw_label_values: listed(findings.rawLabelValues, ":", ","),
+          overlaps_lost_in_cleaning: findings.overlapsLostInCleaning,
+        }),
     grey_min: findings.grey.min,
     grey_max: findings.grey.max,
   };
@@ -140,7 +161,7 @@ function differencesFromPublished(findings: KagglePresetFindings): string[] {
     ],
     [
       "label 4 pixels",
-      findings.labelValues.get(4) ?? 0,
+      findings.rawLabelValues.get(4) ?? 0,
       published.label4Pixels,
       "step 7 (the spline's rounding of the masks)",
     ],

@@ -7,10 +7,13 @@ import type { Box } from "../../image/morphology.js";
 import { buildOverlapSamples } from "./assemble.js";
 import type { OverlapSamples } from "./assemble.js";
 import { cleanAllLabels } from "./cleaned-labels.js";
-import { findingsAttributes, isPublishedSource, valueSummary } from "./findings.js";
+import { findingsAttributes, greyRange, isPublishedSource, labelCounts } from "./findings.js";
 import type { KagglePresetFindings } from "./findings.js";
 import { readKaggleChannels } from "./read.js";
 import { segmentKaggleChromosomes } from "./segment.js";
+
+/** The preset's name (`generate --preset kaggle`), stored with the file. */
+export const KAGGLE_PRESET = "kaggle";
 
 /** Stored with the file; raise it when the same inputs and seed give different samples. */
 export const KAGGLE_RECIPE_VERSION = "1";
@@ -22,7 +25,7 @@ export interface KaggleOptions {
   seed?: number;
   /** The published "Cleaned" labels instead of the raw ones. */
   cleaned?: boolean;
-  /** The part of the slides the recipe works on; default its own (rows 50–899, columns 300–1149). For tests. */
+  /** The part of the slides the recipe works on; default its own, KAGGLE_CROP. For tests. */
   crop?: Box;
   onProgress?: (stage: KaggleStage, done: number, total: number) => void;
 }
@@ -31,7 +34,7 @@ export type KaggleStage = "segment" | "pairs" | "clean";
 
 export interface KaggleDataset {
   samples: OverlapSamples;
-  /** What each step found; the label values and grey range are those of the raw labels. */
+  /** What each step found; the label values are those the samples hold, raw and (if cleaned) cleaned. */
   findings: KagglePresetFindings;
   /** Whether the inputs are the published slides, for which DESIGN.md gives figures. */
   publishedSource: boolean;
@@ -50,15 +53,27 @@ export async function generateKaggleDataset(options: KaggleOptions): Promise<Kag
     seed,
     (done, total) => progress("pairs", done, total),
   );
-  const findings = { ...segmentation.findings, ...pairing, ...valueSummary(samples) };
-  if (options.cleaned) cleanAllLabels(samples, (done, total) => progress("clean", done, total));
+  const rawLabelValues = labelCounts(samples.labels);
+  const findings: KagglePresetFindings = {
+    ...segmentation.findings,
+    ...pairing,
+    labelValues: rawLabelValues,
+    rawLabelValues,
+    grey: greyRange(samples.grey),
+  };
+  if (options.cleaned) {
+    findings.overlapsLostInCleaning = cleanAllLabels(samples, (done, total) =>
+      progress("clean", done, total),
+    );
+    findings.labelValues = labelCounts(samples.labels);
+  }
   return {
     samples,
     findings,
     publishedSource: isPublishedSource(dapi.sha256, cy3.sha256),
     attributes: {
       generator: `chromoseg generate kaggle ${KAGGLE_RECIPE_VERSION}`,
-      preset: "kaggle",
+      preset: KAGGLE_PRESET,
       seed,
       labels: options.cleaned ? "cleaned" : "raw",
       ...findingsAttributes(findings),

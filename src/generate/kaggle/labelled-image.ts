@@ -4,6 +4,7 @@
  * rings below 0 at sharp edges and above a mask's value, and overlapping grey values add up.
  */
 import { centringOffset } from "../../image/centre.js";
+import { cropPlane, positiveBox } from "../../image/crop.js";
 
 export interface LabelledImage {
   width: number;
@@ -25,28 +26,14 @@ export function emptyLabelledImage(width: number, height: number): LabelledImage
  */
 export function clipToLabels(image: LabelledImage): LabelledImage {
   const { width, height, labels } = image;
-  let top = height;
-  let bottom = -1;
-  let left = width;
-  let right = -1;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (labels[y * width + x] <= 0) continue;
-      if (y < top) top = y;
-      bottom = y;
-      if (x < left) left = x;
-      if (x > right) right = x;
-    }
-  }
-  if (bottom < 0) throw new Error("clipToLabels: the image has no label above 0");
-  const clipped = emptyLabelledImage(right - left + 1, bottom - top + 1);
-  for (let y = top; y <= bottom; y++) {
-    const from = y * width;
-    const to = (y - top) * clipped.width;
-    clipped.grey.set(image.grey.subarray(from + left, from + right + 1), to);
-    clipped.labels.set(labels.subarray(from + left, from + right + 1), to);
-  }
-  return clipped;
+  const box = positiveBox(labels, width, height);
+  if (!box) throw new Error("clipToLabels: the image has no label above 0");
+  return {
+    width: box.x1 - box.x0,
+    height: box.y1 - box.y0,
+    grey: cropPlane(image.grey, width, box),
+    labels: cropPlane(labels, width, box),
+  };
 }
 
 /** Where `image` lies when centred in a frame (the notebook's ResizeImages). */

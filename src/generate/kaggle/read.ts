@@ -21,5 +21,9 @@ export async function readKaggleChannels(
         `${file}: values above 4095; the kaggle recipe divides by 16 and expects 12-bit (or 8-bit) images`,
       );
   }
+  if (dapi.scaling !== cy3.scaling)
+    throw new UserError(
+      `the DAPI image is ${dapi.scaling} and the Cy3 image (${cy3File}) ${cy3.scaling}: both must come from the same camera`,
+    );
   return { dapi, cy3 };
 }

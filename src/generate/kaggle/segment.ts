@@ -23,7 +23,7 @@ export interface KaggleSegmentation {
 }
 
 export interface KaggleSegmentOptions {
-  /** The part of the slides the recipe works on. Default rows 50–899, columns 300–1149. */
+  /** The part of the slides the recipe works on. Default KAGGLE_CROP. */
   crop?: Box;
 }
 

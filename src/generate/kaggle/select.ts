@@ -4,9 +4,11 @@
  * the later one is kept; every 4th distinct area from the smallest is taken, and each taken
  * chromosome is halved by keeping every second row and column of its centred frame.
  */
+import { UserError } from "../../errors.js";
 import { decimatePlane } from "../../image/decimate.js";
 import type { Chromosome } from "../find-chromosomes.js";
 import { centringOffset } from "../../image/centre.js";
+import { largestSize } from "./labelled-image.js";
 import type { KaggleObject } from "./slide.js";
 
 /** Every SELECTION_STEP-th distinct area is kept (`[::4]`). */
@@ -44,10 +46,9 @@ export function selectKaggleChromosomes(objects: KaggleObject[]): {
   chromosomes: KaggleChromosome[];
   findings: KaggleSelectionFindings;
 } {
-  const frame = {
-    width: Math.max(0, ...objects.map((o) => o.box.x1 - o.box.x0)),
-    height: Math.max(0, ...objects.map((o) => o.box.y1 - o.box.y0)),
-  };
+  const frame = largestSize(
+    objects.map(({ box }) => ({ width: box.x1 - box.x0, height: box.y1 - box.y0 })),
+  );
   const byArea = new Map<number, KaggleObject>();
   for (const o of objects) byArea.set(o.area, o);
   const areas = [...byArea.keys()].sort((a, b) => a - b);
@@ -92,5 +93,9 @@ function decimated(
   const { width, height, data: grey } = decimatePlane(frameGrey, frame.width, frame.height);
   const mask = grey.map((v) => (v > 0 ? 1 : 0));
   const decimatedArea = mask.reduce((sum, v) => sum + v, 0);
+  if (decimatedArea === 0)
+    throw new UserError(
+      `step 5: the kept chromosome of object ${object.id} (area ${object.area}) has no pixel left after decimation`,
+    );
   return { id: object.id, width, height, grey, mask, area: object.area, decimatedArea };
 }

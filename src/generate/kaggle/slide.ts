@@ -5,7 +5,7 @@
  */
 import { UserError } from "../../errors.js";
 import { clearBorder } from "../../image/clear-border.js";
-import { cropImage } from "../../image/crop.js";
+import { cropImage, cropPlane, maskedCrop } from "../../image/crop.js";
 import { opening, whiteTopHat } from "../../image/flat-morphology.js";
 import type { GreyImage } from "../../image/grey-image.js";
 import { gaussianLocalThreshold } from "../../image/local-threshold.js";
@@ -14,8 +14,13 @@ import { componentBoxes, labelComponents } from "../../image/morphology.js";
 import type { StructuringElement } from "../../image/structuring-element.js";
 import { disk, opencvEllipse } from "../../image/structuring-element.js";
 
-/** Step 1: rows 50–899 and columns 300–1149 of the slide. */
+/** Step 1: the part of the slide the recipe works on (describeCrop says which). */
 export const KAGGLE_CROP: Box = { x0: 300, y0: 50, x1: 1150, y1: 900 };
+
+/** "rows 50–899 and columns 300–1149" for KAGGLE_CROP. */
+export function describeCrop(crop: Box): string {
+  return `rows ${crop.y0}–${crop.y1 - 1} and columns ${crop.x0}–${crop.x1 - 1}`;
+}
 
 /** Step 2: the top-hats' elements, and the level subtracted from both after. */
 const DAPI_TOP_HAT = opencvEllipse(50, 50);
@@ -75,7 +80,7 @@ function checkSlides(dapi: GreyImage, cy3: GreyImage, crop: Box): void {
     );
   if (crop.x1 > dapi.width || crop.y1 > dapi.height)
     throw new UserError(
-      `the kaggle recipe crops rows ${crop.y0}–${crop.y1 - 1} and columns ${crop.x0}–${crop.x1 - 1}, but the images are ${dapi.width} × ${dapi.height}`,
+      `the kaggle recipe crops ${describeCrop(crop)}, but the images are ${dapi.width} × ${dapi.height}`,
     );
 }
 
@@ -105,21 +110,11 @@ function stretchedMean(dapi: GreyImage, cy3: GreyImage): GreyImage {
 
 /** Step 4: each object cut out by its bounding box, pixels not its own set to 0. */
 function cutOut(grey: GreyImage, labels: Int32Array, count: number): KaggleObject[] {
-  const { width, height } = grey;
-  const boxes = componentBoxes(labels, count, width, height);
+  const boxes = componentBoxes(labels, count, grey.width, grey.height);
   return boxes.map((box, k) => {
     const id = k + 1;
-    const boxWidth = box.x1 - box.x0;
-    const own = new Uint8Array(boxWidth * (box.y1 - box.y0));
-    let area = 0;
-    for (let y = box.y0; y < box.y1; y++) {
-      for (let x = box.x0; x < box.x1; x++) {
-        const i = y * width + x;
-        if (labels[i] !== id) continue;
-        own[(y - box.y0) * boxWidth + x - box.x0] = grey.data[i];
-        if (grey.data[i] > 0) area++;
-      }
-    }
-    return { id, box, grey: own, area };
+    const own = cropPlane(labels, grey.width, box).map((label) => (label === id ? 1 : 0));
+    const cut = maskedCrop(grey, box, own);
+    return { id, box, grey: cut, area: cut.reduce((n, v) => n + (v > 0 ? 1 : 0), 0) };
   });
 }

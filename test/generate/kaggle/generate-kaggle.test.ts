@@ -1,7 +1,8 @@
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { compareWithPublished } from "../../../src/generate/kaggle/findings.js";
+import { compareWithPublished, describeFindings } from "../../../src/generate/kaggle/findings.js";
 import type { KagglePresetFindings } from "../../../src/generate/kaggle/findings.js";
 import { generateKaggleDataset } from "../../../src/generate/kaggle/generate-kaggle.js";
 import { PUBLISHED_FIGURES } from "../../../src/generate/kaggle/published-figures.js";
@@ -25,9 +26,44 @@ function histogram(values: Int8Array): Record<number, number> {
   return counts;
 }
 
-// The figures below come from an independent run of the notebook's code on the same crop
-// (numpy 1.24, scipy 1.10.1, scikit-image 0.19.3, OpenCV 4.6.0), whose 567 samples this
-// preset reproduces pixel for pixel.
+/**
+ * sha256 over the samples in the order of their own bytes, each as the Kaggle file's (height,
+ * width, 2) int64 little-endian: grey then label per pixel. Independent of the shuffle.
+ */
+function sortedDigest(samples: {
+  count: number;
+  width: number;
+  height: number;
+  grey: Int16Array;
+  labels: Int8Array;
+}): string {
+  const px = samples.width * samples.height;
+  const each = Array.from({ length: samples.count }, (_, s) => {
+    const pixels = new BigInt64Array(2 * px);
+    for (let i = 0; i < px; i++) {
+      pixels[2 * i] = BigInt(samples.grey[s * px + i]);
+      pixels[2 * i + 1] = BigInt(samples.labels[s * px + i]);
+    }
+    return Buffer.from(pixels.buffer);
+  });
+  const hash = createHash("sha256");
+  for (const bytes of each.sort(Buffer.compare)) hash.update(bytes);
+  return hash.digest("hex");
+}
+
+/** Samples with an overlap (label 3) in `before` and none in `after`. */
+function overlapsLost(before: Int8Array, after: Int8Array, px: number): number {
+  let lost = 0;
+  for (let s = 0; s < before.length / px; s++) {
+    const has = (labels: Int8Array) => labels.subarray(s * px, (s + 1) * px).includes(3);
+    if (has(before) && !has(after)) lost++;
+  }
+  return lost;
+}
+
+// The figures and digests below come from an independent run of the notebook's code on the
+// same crop (numpy 1.24, scipy 1.10.1, scikit-image 0.19.3, OpenCV 4.6.0; /tmp/ref of the
+// issue-16 work): its 567 samples, raw and cleaned, sorted by their bytes and hashed.
 describe("the kaggle preset on a crop of the published slides", () => {
   it("makes the recipe's samples from the crop's 3 chosen chromosomes, and reports each step", async () => {
     const { samples, findings, publishedSource, attributes } = await onCrop(false);
@@ -44,6 +80,9 @@ describe("the kaggle preset on a crop of the published slides", () => {
     expect([samples.count, samples.height, samples.width]).toEqual([567, 84, 82]);
     expect(histogram(samples.labels)).toEqual({ 0: 3351446, 1: 121110, 2: 370465, 3: 62475 });
     expect(Object.fromEntries(findings.labelValues)).toEqual(histogram(samples.labels));
+    expect(sortedDigest(samples)).toBe(
+      "269f0aad23b503820e996e34a1f93439294e842ee1db6ba47591b8b5794402ad",
+    );
     expect(publishedSource).toBe(false);
     expect(attributes).toMatchObject({
       preset: "kaggle",
@@ -54,7 +93,7 @@ describe("the kaggle preset on a crop of the published slides", () => {
     });
   });
 
-  it("writes the Cleaned labels over the same grey values, and keeps the raw ones' figures", async () => {
+  it("writes the Cleaned labels over the same grey values; its figures count both", async () => {
     const raw = await onCrop(false);
     const cleaned = await onCrop(true);
     // (toEqual on millions of values takes vitest 20 s)
@@ -67,8 +106,36 @@ describe("the kaggle preset on a crop of the published slides", () => {
       2: 387156,
       3: 67901,
     });
-    expect(cleaned.findings.labelValues).toEqual(raw.findings.labelValues);
-    expect(cleaned.attributes.labels).toBe("cleaned");
+    expect(sortedDigest(cleaned.samples)).toBe(
+      "9d226a48940b8cae498182ada352ce4ef65f3f2131f7222e652afb57503ffcd5",
+    );
+    expect(Object.fromEntries(cleaned.findings.labelValues)).toEqual(
+      histogram(cleaned.samples.labels),
+    );
+    expect(cleaned.findings.rawLabelValues).toEqual(raw.findings.labelValues);
+    const px = raw.samples.width * raw.samples.height;
+    const lost = overlapsLost(raw.samples.labels, cleaned.samples.labels, px);
+    expect(cleaned.findings.overlapsLostInCleaning).toBe(lost);
+    expect(cleaned.attributes).toMatchObject({
+      labels: "cleaned",
+      label_values: "0:3351446,1:98993,2:387156,3:67901",
+      raw_label_values: "0:3351446,1:121110,2:370465,3:62475",
+      overlaps_lost_in_cleaning: lost,
+    });
+    expect(describeFindings(cleaned.findings)).toContain(
+      `cleaning: ${lost} of 567 samples lost their overlap (label 3)`,
+    );
+  });
+});
+
+describe("the kaggle preset on a slide with too little in it", () => {
+  it("says which step came up empty instead of writing an empty file", async () => {
+    const blank = generateKaggleDataset({
+      dapi: join(FIXTURES, "dapi-jpp21-m3-crop.tif"),
+      cy3: join(FIXTURES, "cy3-jpp21-m3-crop.tif"),
+      crop: { x0: 0, y0: 0, x1: 40, y1: 40 },
+    });
+    await expect(blank).rejects.toThrow("step 5 kept 0 chromosomes; step 6 needs 2 to make a pair");
   });
 });
 
@@ -78,7 +145,8 @@ describe("compareWithPublished", () => {
     replaced: [17],
     frame: { height: 131, width: 128 },
     sampleFrame: PUBLISHED_FIGURES.frame,
-    labelValues: new Map([
+    labelValues: new Map([[0, 1000]]),
+    rawLabelValues: new Map([
       [0, 1000],
       [4, PUBLISHED_FIGURES.label4Pixels],
     ]),

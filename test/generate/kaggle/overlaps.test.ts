@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { buildOverlapSamples } from "../../../src/generate/kaggle/assemble.js";
+import {
+  MAX_KAGGLE_SAMPLES,
+  buildOverlapSamples,
+  checkSampleCount,
+} from "../../../src/generate/kaggle/assemble.js";
 import { centredPosition, clipToLabels } from "../../../src/generate/kaggle/labelled-image.js";
 import type { LabelledImage } from "../../../src/generate/kaggle/labelled-image.js";
 import { mergeAndRoll, rotatedViews } from "../../../src/generate/kaggle/overlaps.js";
@@ -135,6 +139,23 @@ describe("buildOverlapSamples", () => {
       const [first, second] = samples.pairIds.subarray(2 * s, 2 * s + 2);
       expect(first).toBeLessThan(second);
     }
+  });
+
+  it("refuses chromosomes none of whose candidates overlap, and fewer than two chromosomes, naming the step", () => {
+    const speck: ChromosomeImage = { width: 1, height: 1, grey: Uint8Array.of(50) };
+    expect(() => buildOverlapSamples([speck, speck], 1)).toThrow(
+      "step 9: none of the 225 candidates of 1 pair has an overlap",
+    );
+    expect(() => buildOverlapSamples([bars[0]], 1)).toThrow(
+      "step 5 kept 1 chromosome; step 6 needs 2 to make a pair",
+    );
+  });
+
+  it("refuses more samples than memory allows before allocating them", () => {
+    expect(() => checkSampleCount(MAX_KAGGLE_SAMPLES + 1, 10)).toThrow(
+      `step 9: ${MAX_KAGGLE_SAMPLES + 1} samples, more than the ${MAX_KAGGLE_SAMPLES} the kaggle preset holds in memory`,
+    );
+    expect(() => checkSampleCount(MAX_KAGGLE_SAMPLES, 10)).not.toThrow();
   });
 
   it("depends on the seed only through the order of the samples", () => {

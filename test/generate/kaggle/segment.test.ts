@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { readKaggleChannels } from "../../src/generate/kaggle/read.js";
-import { segmentKaggleChromosomes } from "../../src/generate/kaggle/segment.js";
-import { centred } from "../../src/generate/kaggle/select.js";
-import { decimatePlane } from "../../src/image/decimate.js";
+import { readKaggleChannels } from "../../../src/generate/kaggle/read.js";
+import { segmentKaggleChromosomes } from "../../../src/generate/kaggle/segment.js";
+import { centred } from "../../../src/generate/kaggle/select.js";
+import { decimatePlane } from "../../../src/image/decimate.js";
 
-const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
+const FIXTURES = fileURLToPath(new URL("../../fixtures/", import.meta.url));
 
 /** The same 380 × 330 region of DAPI.tif and Cy3.tif (test/fixtures/README.md). */
 async function fixtureSlides() {
@@ -87,6 +87,23 @@ describe("segmentKaggleChromosomes (steps 1–5 on a crop of the published slide
       await expect(
         readKaggleChannels(join(FIXTURES, "dapi-jpp21-m3-crop.tif"), bright),
       ).rejects.toThrow(`${bright}: values above 4095`);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a DAPI and a Cy3 of different bit depths, which the recipe would scale differently", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "chromoseg-kaggle-"));
+    const eightBit = join(folder, "cy3-8bit.png");
+    await sharp(Buffer.alloc(380 * 330, 7), { raw: { width: 380, height: 330, channels: 1 } })
+      .png()
+      .toFile(eightBit);
+    try {
+      await expect(
+        readKaggleChannels(join(FIXTURES, "dapi-jpp21-m3-crop.tif"), eightBit),
+      ).rejects.toThrow(
+        `the DAPI image is 12-bit ÷ 16 and the Cy3 image (${eightBit}) 8-bit: both must come from the same camera`,
+      );
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { centred, selectKaggleChromosomes } from "../../src/generate/kaggle/select.js";
-import type { KaggleObject } from "../../src/generate/kaggle/slide.js";
+import { centred, selectKaggleChromosomes } from "../../../src/generate/kaggle/select.js";
+import type { KaggleObject } from "../../../src/generate/kaggle/slide.js";
 
 /** An object `width` × `height` at the slide's origin with `area` pixels of grey 9 (row-major from the top left), 0 after. */
 function object(id: number, width: number, height: number, area: number): KaggleObject {
@@ -54,5 +54,13 @@ describe("selectKaggleChromosomes", () => {
     expect(Array.from(c.mask)).toEqual([0, 1, 0, 1]);
     expect([c.area, c.decimatedArea]).toEqual([3, 2]);
     expect(findings.decimatedAreas).toEqual([2]);
+  });
+
+  it("refuses a kept chromosome with no pixel left after decimation, naming step 5", () => {
+    // one pixel at row 0, column 1 of a 2 × 1 frame: decimation keeps column 0 only
+    const speck = { ...object(1, 2, 1, 0), grey: Uint8Array.of(0, 9), area: 1 };
+    expect(() => selectKaggleChromosomes([speck])).toThrow(
+      "step 5: the kept chromosome of object 1 (area 1) has no pixel left after decimation",
+    );
   });
 });
