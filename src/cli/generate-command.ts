@@ -24,7 +24,7 @@ import { createProgress } from "./progress.js";
 interface GenerateFlags {
   metaphase: string[];
   preset: Preset | typeof KAGGLE_PRESET;
-  cy3?: string;
+  cy3?: string[];
   cleaned?: boolean;
   count?: number;
   angles?: number;
@@ -75,8 +75,9 @@ export function generateCommand(): Command {
         .default("like-kaggle"),
     )
     .option(
-      "--cy3 <file>",
-      "the metaphase's Cy3 (telomere) image; the kaggle preset needs it (its grey image is the mean of the DAPI and Cy3 top-hats)",
+      "--cy3 <files...>",
+      "each metaphase's Cy3 (telomere) image, in --metaphase's order: the kaggle preset needs it (its grey image is " +
+        "the mean of the DAPI and Cy3 top-hats); the other presets average it into the grey image before finding chromosomes",
     )
     .option(
       "--cleaned",
@@ -130,14 +131,13 @@ export function generateCommand(): Command {
           given.map((option) => option.long ?? option.flags),
         );
       }
-      if (flags.cy3 || flags.cleaned)
-        throw new UserError(
-          `--cy3 and --cleaned are the kaggle preset's; ${flags.preset} uses DAPI images alone`,
-        );
+      if (flags.cleaned)
+        throw new UserError(`--cleaned is the kaggle preset's (the published Cleaned labels)`);
       const started = performance.now();
       const progress = createProgress();
       const generated = await generateDataset({
         metaphases: flags.metaphase,
+        cy3: flags.cy3,
         preset: flags.preset,
         count: flags.count,
         angles: flags.angles,

@@ -11,7 +11,7 @@ import { createProgress } from "./progress.js";
 
 export interface KaggleFlags {
   metaphase: string[];
-  cy3?: string;
+  cy3?: string[];
   cleaned?: boolean;
   seed: number;
   out: string;
@@ -33,8 +33,9 @@ export async function generateKaggle(
     throw new UserError(
       "the kaggle preset takes one metaphase: its DAPI image (--metaphase DAPI.tif --cy3 Cy3.tif)",
     );
-  if (!flags.cy3)
-    throw new UserError("the kaggle preset needs the metaphase's Cy3 image too: --cy3 Cy3.tif");
+  const [cy3, ...moreCy3] = flags.cy3 ?? [];
+  if (!cy3 || moreCy3.length)
+    throw new UserError("the kaggle preset needs the metaphase's one Cy3 image: --cy3 Cy3.tif");
   if (otherPresetOptions.length)
     throw new UserError(
       `the kaggle preset follows the published recipe, which fixes ${otherPresetOptions.join(", ")}`,
@@ -42,7 +43,7 @@ export async function generateKaggle(
   const progress = createProgress();
   const generated = await generateKaggleDataset({
     dapi,
-    cy3: flags.cy3,
+    cy3,
     seed: flags.seed,
     cleaned: flags.cleaned,
     onProgress: (stage, done, total) => progress.update(stage, done, total),

@@ -6,6 +6,7 @@
 import type { SampleSet } from "../data/samples.js";
 import { UserError } from "../errors.js";
 import { readGreyImage } from "../image/grey-image.js";
+import { meanImage } from "../image/mean-image.js";
 import { seededRandom } from "../random.js";
 import { findChromosomes } from "./find-chromosomes.js";
 import { PUBLISHED_FIGURES } from "./kaggle/published-figures.js";
@@ -49,6 +50,11 @@ const PRESET_SETTINGS: Record<Preset, PresetSettings> = {
 export interface GenerateOptions {
   /** Metaphase images: TIFF or PNG, 8, 12 or 16 bit. */
   metaphases: string[];
+  /**
+   * A second channel of each metaphase (Cy3, the published set's telomere probe), in the same
+   * order: each is averaged into its metaphase's grey image before the chromosomes are found.
+   */
+  cy3?: string[];
   /** Default `like-kaggle`. */
   preset?: Preset;
   /** Samples to make. Default: the preset's (the public set's for like-kaggle, 20000 for all). */
@@ -104,6 +110,10 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   checkPositiveInteger("minimum overlap", minOverlap);
   if (!options.metaphases.length)
     throw new UserError("no metaphase image given (--metaphase <files…>)");
+  if (options.cy3 && options.cy3.length !== options.metaphases.length)
+    throw new UserError(
+      `${options.cy3.length} Cy3 image(s) for ${options.metaphases.length} metaphase(s): give one --cy3 per --metaphase, in the same order`,
+    );
   const progress = options.onProgress ?? (() => {});
 
   const findings: FindSummary[] = [];
@@ -111,14 +121,16 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   const found: SourcedChromosome[] = [];
   for (const [image, file] of options.metaphases.entries()) {
     const decoded = await readGreyImage(file);
-    const {
-      objects,
-      chromosomes: accepted,
-      threshold,
-      medianArea,
-    } = findChromosomes(decoded.image);
-    findings.push({ objects, chromosomes: accepted, threshold, medianArea });
+    let grey = decoded.image;
     hashes.push(decoded.sha256);
+    const cy3File = options.cy3?.[image];
+    if (cy3File) {
+      const cy3 = await readGreyImage(cy3File);
+      grey = meanImage(grey, cy3.image, [file, cy3File]);
+      hashes.push(cy3.sha256);
+    }
+    const { objects, chromosomes: accepted, threshold, medianArea } = findChromosomes(grey);
+    findings.push({ objects, chromosomes: accepted, threshold, medianArea });
     for (const chromosome of accepted) found.push({ image, chromosome });
     progress("find", image + 1, options.metaphases.length);
   }
@@ -158,7 +170,11 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
       placements_tried: work.placementsTried,
       pairs_unplaced: work.pairsUnplaced,
       source_sha256: hashes.join(","),
-      source_files: options.metaphases.map((f) => f.split("/").pop()).join(","),
+      // in the order of source_sha256: each metaphase, then its Cy3 image if given
+      source_files: options.metaphases
+        .flatMap((file, image) => [file, options.cy3?.[image] ?? []].flat())
+        .map((f) => f.split("/").pop())
+        .join(","),
     },
   };
 }

@@ -9,7 +9,7 @@ import { generateDataset } from "../../src/generate/generate.js";
 import type { GenerateOptions, GeneratedDataset } from "../../src/generate/generate.js";
 import { FRAME_HEIGHT, FRAME_WIDTH } from "../../src/generate/pairs.js";
 import { contactSheetSize, renderContactSheet } from "../../src/render/contact-sheet.js";
-import { DAPI_CROP, temporaryFolder } from "../helpers.js";
+import { DAPI_CROP, FIXTURES, REPLICA_SAMPLE, temporaryFolder } from "../helpers.js";
 
 const folder = temporaryFolder();
 const small: GenerateOptions = {
@@ -27,6 +27,21 @@ beforeAll(async () => {
 });
 
 describe("generateDataset", () => {
+  it("averages each metaphase's Cy3 image into its grey image, one per metaphase, and names both", async () => {
+    const cy3 = join(FIXTURES, "cy3-jpp21-m3-crop.tif");
+    const withCy3 = await generateDataset({ ...small, count: 40, cy3: [cy3] });
+    const alone = await generateDataset({ ...small, count: 40 });
+    expect(withCy3.attributes.source_files).toBe("dapi-jpp21-m3-crop.tif,cy3-jpp21-m3-crop.tif");
+    expect(String(withCy3.attributes.source_sha256).split(",")).toHaveLength(2);
+    expect(withCy3.samples.grey).not.toEqual(alone.samples.grey);
+    await expect(generateDataset({ ...small, cy3: [cy3, cy3] })).rejects.toThrow(
+      "2 Cy3 image(s) for 1 metaphase(s): give one --cy3 per --metaphase, in the same order",
+    );
+    await expect(generateDataset({ ...small, cy3: [REPLICA_SAMPLE] })).rejects.toThrow(
+      /must be the same size/,
+    );
+  });
+
   it("makes the samples asked for from every pair of the chromosomes found", () => {
     const { samples, chromosomes, attributes } = generated;
     expect(chromosomes).toHaveLength(9);
