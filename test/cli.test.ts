@@ -392,7 +392,7 @@ describe("chromoseg command line", () => {
     expect(many.peakRssBytes - few.peakRssBytes).toBeGreaterThan(770 * 94 * 93 * 2);
   }, 60_000);
 
-  it("benchmarks `generate` from a folder without ../shared: kaggle skipped, all from the sample", async () => {
+  it("benchmarks `generate` from a folder without the shared data: kaggle skipped, all from the sample", async () => {
     const elsewhere = join(folder, "fresh-clone-bench-generate");
     mkdirSync(elsewhere);
     const { code, stdout, stderr } = await chromosegIn(
