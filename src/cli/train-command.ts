@@ -38,6 +38,7 @@ interface TrainFlags {
   learningRate: number;
   loss: LossKind;
   classWeights?: number[];
+  permutationInvariant: boolean;
   augment: boolean;
   jitter: number;
   overlapGain: number;
@@ -125,6 +126,12 @@ export function trainCommand(): Command {
       "--class-weights <list>",
       "weights of background,A,B,overlap for --loss weighted (default: 1/sqrt(frequency))",
       numberList,
+    )
+    .option(
+      "--permutation-invariant",
+      "a loss that ignores which chromosome is called A (the lower of the loss against the labels and " +
+        "against them with A and B swapped); predictions then name the smaller chromosome A",
+      TRAIN_DEFAULTS.permutationInvariant,
     )
     .option("--augment", "random flips and 90° rotations", TRAIN_DEFAULTS.augment)
     .option(
@@ -229,6 +236,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
         minDelta: flags.minDelta,
         loss: flags.loss,
         classWeights: flags.classWeights,
+        permutationInvariant: flags.permutationInvariant,
         augment: flags.augment,
         jitter: flags.jitter,
         overlapGain: flags.overlapGain,

@@ -4,6 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { NUM_CLASSES } from "../classes.js";
+import { nameByArea } from "../data/name-by-area.js";
 import type { SampleSet } from "../data/samples.js";
 import { assembleBatch } from "../train/batches.js";
 import type { LossFunction } from "../train/loss.js";
@@ -15,6 +16,8 @@ export interface PredictOptions {
   batchSize?: number;
   /** When given, the mean loss over the samples is computed too. */
   loss?: LossFunction;
+  /** Name each sample's chromosomes by area (data/name-by-area.ts), for permutation-invariant models. */
+  nameByArea?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -53,7 +56,10 @@ export async function predictSamples(
       return [tf.argMax(probabilities, -1), target && options.loss!(target, probabilities)];
     });
     const padded = new Uint8Array(await predicted.data());
-    labels.set(cropPlanes(padded, batch.count, height, width, set.height, set.width), start * px);
+    const cropped = cropPlanes(padded, batch.count, height, width, set.height, set.width);
+    if (options.nameByArea)
+      for (let k = 0; k < batch.count; k++) nameByArea(cropped.subarray(k * px, (k + 1) * px));
+    labels.set(cropped, start * px);
     if (loss) lossSum += (await loss.data())[0] * batch.count;
     tf.dispose([predicted, loss]);
     options.onProgress?.(start + batch.count, indices.length);

@@ -10,9 +10,14 @@ import type { SegNetConfig } from "./config.js";
 import { MaxUnpooling2D, SWITCH_TOLERANCE } from "./unpool.js";
 
 type Symbolic = tf.SymbolicTensor;
+type KernelInitializer = NonNullable<Parameters<typeof tf.layers.conv2d>[0]["kernelInitializer"]>;
 
-export function buildSegNet(config: SegNetConfig): tf.LayersModel {
+/** `seed`: when given, the initial weights are the same on every build (else random). */
+export function buildSegNet(config: SegNetConfig, seed?: number): tf.LayersModel {
   validateConfig(config);
+  let layerSeed = seed;
+  const kernelInitializer = (kind: "heNormal" | "glorotUniform") =>
+    layerSeed === undefined ? kind : tf.initializers[kind]({ seed: layerSeed++ });
   const depth = config.filters.length;
   const input = tf.input({ shape: [null, null, 1], name: "grey" });
   const beforePooling: Symbolic[] = [];
@@ -20,7 +25,13 @@ export function buildSegNet(config: SegNetConfig): tf.LayersModel {
   let t: Symbolic = input;
   for (let b = 0; b < depth; b++) {
     for (let c = 0; c < config.convs[b]; c++)
-      t = convBlock(t, config.filters[b], `encoder${b}_${c}`, config);
+      t = convBlock(
+        t,
+        config.filters[b],
+        `encoder${b}_${c}`,
+        config,
+        kernelInitializer("heNormal"),
+      );
     beforePooling.push(t);
     t = apply(tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `encoder${b}_pool` }), t);
     t = apply(tf.layers.dropout({ rate: config.dropout[b], name: `encoder${b}_dropout` }), t);
@@ -42,14 +53,19 @@ export function buildSegNet(config: SegNetConfig): tf.LayersModel {
     for (let c = 0; c < config.convs[b]; c++) {
       const last = c === config.convs[b] - 1 && b > 0;
       const filters = last ? config.filters[b - 1] : config.filters[b];
-      t = convBlock(t, filters, `decoder${b}_${c}`, config);
+      t = convBlock(t, filters, `decoder${b}_${c}`, config, kernelInitializer("heNormal"));
     }
     if (b > 0)
       t = apply(tf.layers.dropout({ rate: config.dropout[b], name: `decoder${b}_dropout` }), t);
   }
 
   const logits = apply(
-    tf.layers.conv2d({ filters: NUM_CLASSES, kernelSize: 1, name: "logits" }),
+    tf.layers.conv2d({
+      filters: NUM_CLASSES,
+      kernelSize: 1,
+      kernelInitializer: kernelInitializer("glorotUniform"),
+      name: "logits",
+    }),
     t,
   );
   const probabilities = apply(
@@ -65,6 +81,7 @@ function convBlock(
   filters: number,
   name: string,
   { batchNormMomentum = 0.99 }: SegNetConfig,
+  kernelInitializer: KernelInitializer,
 ): Symbolic {
   t = apply(
     tf.layers.conv2d({
@@ -72,7 +89,7 @@ function convBlock(
       kernelSize: 3,
       padding: "same",
       useBias: false,
-      kernelInitializer: "heNormal",
+      kernelInitializer,
       name: `${name}_conv`,
     }),
     t,

@@ -38,6 +38,11 @@ export interface TrainConfig {
   loss: LossKind;
   /** Per class, for `weighted`; default: `inverseSqrtFrequencyWeights` of the training labels. */
   classWeights?: number[];
+  /**
+   * The loss ignores which chromosome is called A (see `LossOptions`); predictions, validation
+   * included, then name the chromosomes by area.
+   */
+  permutationInvariant: boolean;
   /** Flips and 90° rotations. */
   augment: boolean;
   /** Grey jitter amount, 0 = none. */
@@ -46,7 +51,7 @@ export interface TrainConfig {
   overlapGain: number;
   split: SplitKind;
   validationFraction: number;
-  /** Shuffling, augmentation and the grouped split's choice of pairs. */
+  /** Initial weights, shuffling, augmentation and the grouped split's choice of pairs. */
   seed: number;
 }
 
@@ -58,6 +63,7 @@ export const TRAIN_DEFAULTS = {
   patience: 3,
   minDelta: 1e-4,
   loss: "crossentropy",
+  permutationInvariant: false,
   augment: false,
   jitter: 0,
   overlapGain: 1,
@@ -162,12 +168,15 @@ export async function train(run: TrainRun): Promise<TrainResult> {
   const classWeights =
     config.classWeights ??
     (config.loss === "weighted" ? inverseSqrtFrequencyWeights(samples.labels) : undefined);
-  const lossFunction = makeLoss(config.loss, classWeights);
+  const lossFunction = makeLoss(config.loss, {
+    classWeights,
+    permutationInvariant: config.permutationInvariant,
+  });
   const resolvedConfig = { ...config, classWeights };
 
   const { model, state } = run.resume
     ? await resumeFrom(out)
-    : { model: buildSegNet(config.model), state: freshState() };
+    : { model: buildSegNet(config.model, config.seed), state: freshState() };
   // A checkpoint brings its optimizer's state back with it; a new model starts one.
   if (!model.optimizer)
     model.compile({
@@ -241,6 +250,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
       divisor,
       batchSize: config.batchSize * 2,
       loss: lossFunction,
+      nameByArea: config.permutationInvariant,
     });
     const confusion = new Confusion();
     confusion.add(

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import {
+  chromosomeAreas,
+  nameByArea,
+  swapChromosomeProbabilities,
+} from "../../src/data/name-by-area.js";
+
+describe("naming chromosomes by area", () => {
+  it("counts the overlap in both chromosomes", () => {
+    expect(chromosomeAreas([0, 1, 1, 2, 3, 3])).toEqual({ a: 4, b: 3 });
+  });
+
+  it("swaps 1 and 2 when A is the larger, and only then", () => {
+    const larger = Uint8Array.from([0, 1, 1, 1, 2, 3]);
+    expect(nameByArea(larger)).toBe(true);
+    expect([...larger]).toEqual([0, 2, 2, 2, 1, 3]);
+    expect(nameByArea(larger)).toBe(false);
+    expect([...larger]).toEqual([0, 2, 2, 2, 1, 3]);
+  });
+
+  it("keeps the names on a tie", () => {
+    const tie = Uint8Array.from([1, 2, 3]);
+    expect(nameByArea(tie)).toBe(false);
+    expect([...tie]).toEqual([1, 2, 3]);
+  });
+
+  it("swaps the probabilities of classes 1 and 2 of every pixel", () => {
+    const probabilities = Float32Array.from([0.1, 0.2, 0.3, 0.4, 0.5, 0.0, 0.25, 0.25]);
+    swapChromosomeProbabilities(probabilities);
+    expect([...probabilities]).toEqual([0.1, 0.3, 0.2, 0.4, 0.5, 0.25, 0.0, 0.25].map(Math.fround));
+  });
+});
