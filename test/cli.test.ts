@@ -311,11 +311,14 @@ describe("chromoseg command line", () => {
     const noCy3 = await kaggle();
     expect([noCy3.code, noCy3.stderr.trim()]).toEqual([
       1,
-      "chromoseg: the kaggle preset needs the metaphase's one Cy3 image: --cy3 Cy3.tif",
+      "chromoseg: the kaggle preset needs the metaphase's one Cy3 image: --cy3 Cy3.tif (--preset all works from DAPI alone)",
     ]);
     const fixed = await kaggle("--cy3", DAPI_CROP, "--count", "10");
     expect(fixed.stderr).toMatch(/follows the published recipe, which fixes --count/);
-    const notKaggle = await chromoseg("generate", "-m", DAPI_CROP, "--cleaned", "--out", out);
+    const notKaggle = await chromoseg(
+      "generate",
+      ...["-m", DAPI_CROP, "--preset", "all", "--cleaned", "--out", out],
+    );
     expect([notKaggle.code, notKaggle.stderr]).toEqual([
       1,
       expect.stringMatching(/--cleaned is the kaggle preset's/),

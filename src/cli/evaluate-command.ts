@@ -15,6 +15,10 @@ import { pixelsPerSample } from "../data/samples.js";
 import { scaleOverlapGrey } from "../train/augment.js";
 import { writeFileAtomically } from "../files.js";
 import { OnnxModel } from "../infer/onnx-model.js";
+import { chromosomeNaming } from "../export/metadata.js";
+import type { ChromosomeNaming } from "../data/name-by-area.js";
+import { chromosomeNamingOf } from "../train/train-config.js";
+import { REPORT_FILE, readTrainingReport } from "../train/training-report.js";
 import { onnxPredictor } from "../infer/predict-samples.js";
 import { BACKEND_CHOICES, selectBackend } from "../model/backend.js";
 import type { BackendChoice } from "../model/backend.js";
@@ -46,6 +50,12 @@ export function evaluateCommand(): Command {
       "Run a model on the test samples of a split and measure it: IoU per class pooled over every pixel of the " +
         "split (the figure of Hu et al.), their mean, mean per-image IoU, Dice per class, pixel accuracy and the " +
         "4 × 4 confusion matrix (rows: truth, columns: prediction).\n\n" +
+        "A model trained with --permutation-invariant leaves the naming of the two chromosomes to an area step " +
+        "(A the smaller); the figures use the model's own naming, and a table gives the IoU of A, B and the " +
+        "overlap under each: the network's channels as they came, renamed by area, and an oracle that takes " +
+        "for every image the better of the prediction and its A↔B swap. What the oracle gains is naming error " +
+        "(whole chromosomes swapped); what it leaves is separation error. With --tta the views are named " +
+        "before they are averaged, so the first two rows agree for such a model.\n\n" +
         "Writes to --out (default: out/evaluate/<model's name>/ in the working folder, never beside the " +
         "model): evaluation-<split>.json; worst-<split>.png, the 16 worst samples as input, truth, " +
         "prediction and wrong pixels (red); samples-<split>.png, 16 test samples spread evenly over the split " +
@@ -98,7 +108,7 @@ export function evaluateCommand(): Command {
       ),
     )
     .action(async (flags: EvaluateFlags) => {
-      const { predict, summary, release } = await loadPredictor(flags);
+      const { predict, naming, summary, release } = await loadPredictor(flags);
       if (!flags.json) console.log(summary);
       const progress = flags.json ? undefined : createProgress();
       const dataset = await loadDataset(flags.data, {
@@ -120,6 +130,7 @@ export function evaluateCommand(): Command {
         }
       }
       const result = await evaluateSamples(samples, split.test, predict, {
+        naming,
         onProgress: (done, total) => progress?.update("evaluate", done, total),
       });
       await release();
@@ -168,7 +179,9 @@ async function defaultOut(model: string): Promise<string> {
 }
 
 interface Predictor {
+  /** The network's labels as they came, except with --tta (see evaluate --help). */
   predict: LabelPredictor;
+  naming: ChromosomeNaming;
   /** What runs the model, in one line. */
   summary: string;
   release: () => Promise<void>;
@@ -179,7 +192,13 @@ async function loadPredictor(flags: EvaluateFlags): Promise<Predictor> {
   if (flags.model.toLowerCase().endsWith(".onnx")) {
     const model = await OnnxModel.load(flags.model);
     return {
-      predict: onnxPredictor(model, { tta: flags.tta, batchSize: flags.batchSize }),
+      // test-time augmentation must name each view before averaging: it keeps the model's naming
+      predict: onnxPredictor(model, {
+        tta: flags.tta,
+        batchSize: flags.batchSize,
+        naming: flags.tta ? undefined : "network",
+      }),
+      naming: chromosomeNaming(model.metadata),
       summary: `onnxruntime-node ${ort.env.versions.common}, ${availableParallelism()} threads${flags.tta ? ", test-time augmentation" : ""}`,
       release: () => model.release(),
     };
@@ -188,7 +207,9 @@ async function loadPredictor(flags: EvaluateFlags): Promise<Predictor> {
   const backend = await selectBackend(flags.backend);
   const model = await loadModel(flags.model);
   const divisor = modelDivisor(model);
+  const report = await readTrainingReport(join(await modelFolder(flags.model), REPORT_FILE));
   return {
+    naming: report ? chromosomeNamingOf(report.config) : "network",
     predict: async (set, indices, onProgress) =>
       (
         await predictSamples(model, set, indices, {
@@ -204,12 +225,32 @@ async function loadPredictor(flags: EvaluateFlags): Promise<Predictor> {
   };
 }
 
+const NAMING_TEXT = {
+  network: "network (as predicted)",
+  area: "area (A the smaller)",
+  oracle: "oracle (better per image)",
+};
+
 export function printEvaluation(e: Evaluation, title: string): void {
   console.log(title);
   console.log(
     table([
       ["class", "IoU", "Dice"],
       ...CLASS_NAMES.map((name) => [name, percent(e.iou[name], 2), percent(e.dice[name], 2)]),
+    ]),
+  );
+  console.log(
+    `\nchromosomes named by the ${e.naming === "area" ? "area step" : "network"}; IoU under each naming:`,
+  );
+  console.log(
+    table([
+      ["naming", "chromosome A", "chromosome B", "overlap"],
+      ...(["network", "area", "oracle"] as const).map((naming) => [
+        NAMING_TEXT[naming],
+        ...(["chromosomeA", "chromosomeB", "overlap"] as const).map((c) =>
+          percent(e.namings[naming][c], 2),
+        ),
+      ]),
     ]),
   );
   console.log(

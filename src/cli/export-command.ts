@@ -1,7 +1,5 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Command, Option } from "commander";
-import { UserError } from "../errors.js";
 import { exportToOnnx } from "../export/export.js";
 import { MAX_ABS_DIFFERENCE, MIN_ARGMAX_AGREEMENT, loadParityImage } from "../export/parity.js";
 import { writeFileAtomically } from "../files.js";
@@ -9,8 +7,7 @@ import { BACKEND_CHOICES, selectBackend } from "../model/backend.js";
 import type { BackendChoice } from "../model/backend.js";
 import { loadModel, modelFolder } from "../model/storage.js";
 import { SAMPLE_METAPHASE } from "../sample-images.js";
-import { REPORT_FILE } from "../train/train.js";
-import type { TrainingReport } from "../train/train.js";
+import { REPORT_FILE, readTrainingReport } from "../train/training-report.js";
 import { megabytes, percent } from "./format.js";
 import { examples, positive } from "./options.js";
 
@@ -61,7 +58,7 @@ export function exportCommand(): Command {
       console.log(backend.summary);
       const folder = await modelFolder(flags.model);
       const model = await loadModel(flags.model);
-      const report = await readReport(join(folder, REPORT_FILE));
+      const report = await readTrainingReport(join(folder, REPORT_FILE));
       const parityImage = await loadParityImage(flags.parityImage);
       const started = performance.now();
       const { bytes, metadata } = await exportToOnnx({
@@ -94,19 +91,3 @@ export function exportCommand(): Command {
 }
 
 /** The training report beside the model; null when there is none. */
-async function readReport(file: string): Promise<TrainingReport | null> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
-  try {
-    return JSON.parse(text) as TrainingReport;
-  } catch {
-    throw new UserError(
-      `${file}: not valid JSON; move it away to export without a training report`,
-    );
-  }
-}

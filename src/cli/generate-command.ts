@@ -46,23 +46,24 @@ export function generateCommand(): Command {
   return new Command("generate")
     .summary("build a labelled dataset of overlapping pairs from metaphase images")
     .description(
-      "Build a dataset of overlapping chromosome pairs by an approximation of the public Kaggle set's recipe: find single " +
-        "chromosomes on each metaphase image, decimate each by 2, rotate each over a set of angles, place one " +
-        "over the other on a grid of offsets, sum the grey values (clipped at 255), label 1 the smaller " +
-        "chromosome by area, 2 the larger, 3 the overlap, keep samples with an overlap, centre them in a " +
-        `${FRAME_TEXT} frame and shuffle. Placements are drawn, not enumerated, so time and memory follow --count, ` +
-        "not the number of pairs: pairs come in rounds of a seeded shuffle of all pairs (each pair gets a " +
-        `sample before any gets a second); for each, rotations and an offset are drawn until a placement fits, ` +
-        `overlaps and is new, at most ${TRIES_PER_PAIR} times, after which the pair is left out. ` +
-        `Writes HDF5 in the Kaggle layout (${KAGGLE_KEY}, (N, ${PUBLISHED_FRAME.height}, ${PUBLISHED_FRAME.width}, 2)) plus ` +
-        "pair_ids (N, 2), the two chromosomes of each sample. The same inputs and seed give the same file, " +
-        "byte for byte. The kaggle preset instead follows the published notebook step by step (DESIGN.md): " +
+      "Build a dataset of overlapping chromosome pairs, written as HDF5 in the Kaggle layout " +
+        `(${KAGGLE_KEY}, (N, ${PUBLISHED_FRAME.height}, ${PUBLISHED_FRAME.width}, 2): grey, then labels 0 background, ` +
+        "1 the smaller chromosome, 2 the larger, 3 the overlap), plus pair_ids (N, 2), the two chromosomes of each " +
+        "sample, for the grouped split. The same inputs and seed give the same file, byte for byte.\n\n" +
+        "kaggle (the default) follows the published notebook step by step (DESIGN.md): " +
         `from one metaphase's DAPI (--metaphase) and Cy3 (--cy3) images, cropped to ${describeCrop(KAGGLE_CROP)}, ` +
         `${PUBLISHED_FIGURES.keptAreas.length} chromosomes, their ${PUBLISHED_FIGURES.pairs} pairs, ` +
         "5 × 5 spline rotations and 9 shifts each, grey values summed unclipped, the candidates with an " +
         "overlap padded to the largest size; it prints what each step found and how that compares with " +
         "DESIGN.md's figures, and only its final shuffle depends on --seed. It refuses --count, --angles, " +
-        "--offsets and --min-overlap, which the recipe fixes, and a slide on which a step comes up empty.",
+        "--offsets and --min-overlap, which the recipe fixes, and a slide on which a step comes up empty.\n\n" +
+        "all and like-kaggle approximate the recipe on any metaphases: find single chromosomes on each image, " +
+        "decimate each by 2, rotate each over a set of angles, place one over the other on a grid of offsets, " +
+        "sum the grey values (clipped at 255), keep samples with an overlap, centre them in a " +
+        `${FRAME_TEXT} frame and shuffle. Placements are drawn, not enumerated, so time and memory follow --count, ` +
+        "not the number of pairs: pairs come in rounds of a seeded shuffle of all pairs (each pair gets a " +
+        `sample before any gets a second); for each, rotations and an offset are drawn until a placement fits, ` +
+        `overlaps and is new, at most ${TRIES_PER_PAIR} times, after which the pair is left out.`,
     )
     .requiredOption("-m, --metaphase <files...>", "metaphase images (TIFF or PNG, 8, 12 or 16 bit)")
     .addOption(
@@ -72,7 +73,7 @@ export function generateCommand(): Command {
           `like-kaggle: an approximation from DAPI alone, 11 chromosomes (every 4th by area), ${PUBLISHED_SAMPLES} samples; all: every chromosome of every image, 20000 samples spread over all their pairs`,
       )
         .choices([KAGGLE_PRESET, ...PRESETS])
-        .default("like-kaggle"),
+        .default(KAGGLE_PRESET),
     )
     .option(
       "--cy3 <files...>",
@@ -116,7 +117,7 @@ export function generateCommand(): Command {
       examples(
         "chromoseg generate --metaphase ../shared/data/metaphases/DAPI.tif --preset like-kaggle --seed 1 --out data/replica.h5",
         "chromoseg generate -m slide1.tif slide2.tif --preset all --count 50000 --out data/lab.h5",
-        "chromoseg generate -m samples/DAPI.tif --count 500 --angles 6 --out data/small.h5",
+        "chromoseg generate -m samples/DAPI.tif --preset all --count 500 --angles 6 --out data/small.h5",
         "chromoseg generate --preset kaggle -m ../shared/data/metaphases/DAPI.tif --cy3 ../shared/data/metaphases/Cy3.tif --out data/kaggle.h5",
       ),
     )

@@ -35,10 +35,12 @@ export async function generateKaggle(
     );
   const [cy3, ...moreCy3] = flags.cy3 ?? [];
   if (!cy3 || moreCy3.length)
-    throw new UserError("the kaggle preset needs the metaphase's one Cy3 image: --cy3 Cy3.tif");
+    throw new UserError(
+      "the kaggle preset needs the metaphase's one Cy3 image: --cy3 Cy3.tif (--preset all works from DAPI alone)",
+    );
   if (otherPresetOptions.length)
     throw new UserError(
-      `the kaggle preset follows the published recipe, which fixes ${otherPresetOptions.join(", ")}`,
+      `the kaggle preset follows the published recipe, which fixes ${otherPresetOptions.join(", ")} (--preset all takes them)`,
     );
   const progress = createProgress();
   const generated = await generateKaggleDataset({

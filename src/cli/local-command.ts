@@ -22,7 +22,7 @@ import { renderIndexPage } from "../render/index-page.js";
 import type { PageEntry } from "../render/index-page.js";
 import { stretchContrast } from "../render/contrast.js";
 import { SAMPLE_METAPHASE } from "../sample-images.js";
-import { TRAIN_DEFAULTS } from "../train/train.js";
+import { TRAIN_DEFAULTS } from "../train/train-config.js";
 import { examples, integer } from "./options.js";
 import { printSegmentSummary } from "./segment-summary.js";
 

@@ -4,7 +4,13 @@
  * other. A network trained with the permutation-invariant loss keeps each chromosome in one
  * channel without caring which; this step names them afterwards, for tfjs and ONNX alike.
  */
-import { NUM_CLASSES, OVERLAP } from "../classes.js";
+import { OVERLAP } from "../classes.js";
+
+/**
+ * Who names the chromosomes of a prediction: `network`, its own channels (a model trained on the
+ * labels as given); `area`, this module (a model trained with the permutation-invariant loss).
+ */
+export type ChromosomeNaming = "network" | "area";
 
 const A = 1;
 const B = 2;
@@ -35,13 +41,20 @@ export function swapChromosomeLabels(labels: Uint8Array): void {
   }
 }
 
-/** Exchanges the probabilities of classes 1 and 2 in place ([pixels × 4], class fastest). */
-export function swapChromosomeProbabilities(probabilities: Float32Array): void {
-  for (let p = 0; p < probabilities.length; p += NUM_CLASSES) {
-    const a = probabilities[p + A];
-    probabilities[p + A] = probabilities[p + B];
-    probabilities[p + B] = a;
+/** Correct pixels of `predicted` against `truth` with its chromosomes named as they are and swapped. */
+export function agreementBothWays(
+  truth: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+): { asNamed: number; swapped: number } {
+  let asNamed = 0;
+  let swapped = 0;
+  for (let i = 0; i < truth.length; i++) {
+    const t = truth[i];
+    const p = predicted[i];
+    if (t === p) asNamed++;
+    if (t === (p === A ? B : p === B ? A : p)) swapped++;
   }
+  return { asNamed, swapped };
 }
 
 /** Renames one image's labels in place so that A is the smaller chromosome; true if they changed. */

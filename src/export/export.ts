@@ -7,7 +7,8 @@ import { UserError } from "../errors.js";
 import type { GreyImage } from "../image/grey-image.js";
 import { modelDivisor } from "../model/predict.js";
 import { MaxUnpooling2D, SWITCH_TOLERANCE } from "../model/unpool.js";
-import type { TrainingReport } from "../train/train.js";
+import { chromosomeNamingOf } from "../train/train-config.js";
+import type { TrainingReport } from "../train/training-report.js";
 import { VERSION } from "../version.js";
 import { convertLayers } from "./layers-to-onnx.js";
 import { CLASS_METADATA, INPUT_NAME, OUTPUT_NAME, metadataProps } from "./metadata.js";
@@ -105,6 +106,7 @@ function describe(
       config: report?.config.model ?? null,
       parameters: model.countParams(),
       switchTolerance: unpools[0]?.tolerance ?? null,
+      chromosomeNaming: report ? chromosomeNamingOf(report.config) : "network",
     },
     training: report && {
       data: { file: report.data.file, sha256: report.data.sha256, samples: report.data.count },

@@ -5,6 +5,7 @@
  */
 import { CLASS_NAMES, PALETTE } from "../classes.js";
 import type { ClassName, Rgb } from "../classes.js";
+import type { ChromosomeNaming } from "../data/name-by-area.js";
 import type { SegNetConfig } from "../model/config.js";
 import type { PerClass } from "../train/metrics.js";
 
@@ -48,6 +49,12 @@ export interface ModelMetadata {
     parameters: number;
     /** The unpooling switches' ramp width (0: hard), null without `indices` unpooling. */
     switchTolerance: number | null;
+    /**
+     * Who names chromosomes A and B in the output: `area` for a model trained with the
+     * permutation-invariant loss (the engine renames each crop so that A is the smaller).
+     * Absent in models exported before it existed: `network`.
+     */
+    chromosomeNaming?: ChromosomeNaming;
   };
   /** From the training report; null when the model came without one. */
   training: {
@@ -95,6 +102,10 @@ export function parseMetadata(props: Record<string, string>): ModelMetadata {
       `incompatible input (${metadata.input?.layout} with ${metadata.input?.channels} channels); expected NHWC grey, 1 channel`,
     );
   return metadata;
+}
+
+export function chromosomeNaming(metadata: ModelMetadata): ChromosomeNaming {
+  return metadata.network.chromosomeNaming ?? "network";
 }
 
 export const CLASS_METADATA: ModelMetadata["classes"] = { names: CLASS_NAMES, palette: PALETTE };

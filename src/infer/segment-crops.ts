@@ -3,6 +3,9 @@
  * to a multiple of the model's size divisor and cropped back; crops of one size share batches.
  */
 import { NUM_CLASSES } from "../classes.js";
+import { nameByArea, namesSwapped } from "../data/name-by-area.js";
+import type { ChromosomeNaming } from "../data/name-by-area.js";
+import { chromosomeNaming } from "../export/metadata.js";
 import type { GreyImage } from "../image/grey-image.js";
 import { normalizedBatch, padUp } from "../model/input.js";
 import { SYMMETRIES, transformPlane } from "../train/augment.js";
@@ -15,6 +18,11 @@ export interface CropOptions {
   tta?: boolean;
   /** Crops per inference run. Default 32. */
   batchSize?: number;
+  /**
+   * Who names chromosomes A and B: `area` renames each crop (each view, with test-time
+   * augmentation) so that A is the smaller. Default: the model's own (its metadata).
+   */
+  naming?: ChromosomeNaming;
 }
 
 /** Labels of each crop, [height, width] in the crop's own size, in the order given. */
@@ -24,21 +32,17 @@ export async function segmentCrops(
   options: CropOptions = {},
 ): Promise<Uint8Array[]> {
   const batchSize = options.batchSize ?? 32;
+  const byArea = (options.naming ?? chromosomeNaming(model.metadata)) === "area";
   if (!options.tta) {
     // One pass: each pixel's label straight from the model's output, no sums to keep.
-    const labels = crops.map((c) => new Uint8Array(c.width * c.height));
+    const labels: Uint8Array[] = [];
     const views = crops.map((image, crop) => ({ crop, image, source: null }));
     for (const group of groupBySize(views)) {
       await forEachPrediction(model, group, batchSize, (view, probabilities, at) => {
-        const { width, height } = view.image;
-        const out = labels[view.crop];
-        for (let y = 0; y < height; y++) {
-          for (let x = 0; x < width; x++) {
-            out[y * width + x] = mostProbable(probabilities, at.offset + y * at.rowStride + x);
-          }
-        }
+        labels[view.crop] = viewLabels(view, probabilities, at);
       });
     }
+    if (byArea) labels.forEach(nameByArea);
     return labels;
   }
   const sums = crops.map((c) => new Float32Array(c.width * c.height * NUM_CLASSES));
@@ -48,17 +52,33 @@ export async function segmentCrops(
       await forEachPrediction(model, group, batchSize, (view, probabilities, at) => {
         const { width, height } = view.image;
         const sum = sums[view.crop];
+        // Views of one crop may name its chromosomes differently: name each before adding it.
+        const channel =
+          byArea && namesSwapped(viewLabels(view, probabilities, at)) ? SWAPPED : SAME;
         for (let y = 0; y < height; y++) {
           for (let x = 0; x < width; x++) {
             const from = (at.offset + y * at.rowStride + x) * NUM_CLASSES;
             const to = (view.source ? view.source[y * width + x] : y * width + x) * NUM_CLASSES;
-            for (let c = 0; c < NUM_CLASSES; c++) sum[to + c] += probabilities[from + c];
+            for (let c = 0; c < NUM_CLASSES; c++) sum[to + channel[c]] += probabilities[from + c];
           }
         }
       });
     }
   }
   return sums.map(labelsOf);
+}
+
+const SAME = [0, 1, 2, 3];
+const SWAPPED = [0, 2, 1, 3];
+
+/** The most probable labels of one view. */
+function viewLabels(view: View, probabilities: Float32Array, at: Placement): Uint8Array {
+  const { width, height } = view.image;
+  const labels = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      labels[y * width + x] = mostProbable(probabilities, at.offset + y * at.rowStride + x);
+  return labels;
 }
 
 /** A crop seen through a symmetry, with where each of its pixels came from. */

@@ -22,7 +22,9 @@ import { SEGNET_PRESETS } from "../model/config.js";
 import type { PresetName } from "../model/config.js";
 import { modelDivisor, predictSamples } from "../model/predict.js";
 import { MODEL_JSON, WEIGHTS_BIN } from "../model/storage.js";
-import { REPORT_FILE, TRAIN_DEFAULTS, train } from "../train/train.js";
+import { train } from "../train/train.js";
+import { TRAIN_DEFAULTS, chromosomeNamingOf } from "../train/train-config.js";
+import { REPORT_FILE } from "../train/training-report.js";
 import { MODEL_FILE, ModelRegistry } from "./model-registry.js";
 
 export interface TrainingJobSettings {
@@ -99,6 +101,7 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Train
     samples,
     split.test,
     async (set, indices) => (await predictSamples(model, set, indices, { divisor })).labels,
+    { naming: chromosomeNamingOf(report.config) },
   );
   log(`test mean IoU ${(100 * evaluation.meanIoU).toFixed(2)} % on ${split.test.length} samples`);
 

@@ -4,7 +4,7 @@
  */
 import sharp from "sharp";
 import { CLASS_NAMES, PALETTE } from "../classes.js";
-import type { EpochRecord } from "../train/train.js";
+import type { EpochRecord } from "../train/training-report.js";
 
 const PANEL = { width: 420, height: 280, left: 56, right: 16, top: 48, bottom: 40 };
 const LEGEND_NAMES: Record<string, string> = { chromosomeA: "chrom. A", chromosomeB: "chrom. B" };

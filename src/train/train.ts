@@ -6,13 +6,10 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import type { ClassName } from "../classes.js";
 import type { LoadedDataset } from "../data/hdf5.js";
 import { splitDataset } from "../data/splits.js";
-import type { SplitKind } from "../data/splits.js";
 import { UserError } from "../errors.js";
 import { sizeDivisor } from "../model/config.js";
-import type { PresetName, SegNetConfig } from "../model/config.js";
 import { padUp } from "../model/input.js";
 import { predictSamples } from "../model/predict.js";
 import { buildSegNet } from "../model/segnet.js";
@@ -21,99 +18,11 @@ import { seededRandom, shuffle } from "../random.js";
 import { renderTrainingCurve } from "../render/training-curve.js";
 import { assembleBatch } from "./batches.js";
 import { inverseSqrtFrequencyWeights, makeLoss } from "./loss.js";
-import type { LossKind } from "./loss.js";
+import type { TrainConfig } from "./train-config.js";
+import { CURVE_FILE, REPORT_FILE } from "./training-report.js";
+import type { EpochRecord, StopReason, TrainingReport } from "./training-report.js";
 import { Confusion } from "./metrics.js";
 import { trainingStep } from "./step.js";
-
-export interface TrainConfig {
-  preset: PresetName;
-  model: SegNetConfig;
-  learningRate: number;
-  batchSize: number;
-  /** Upper bound; early stopping usually ends sooner. */
-  maxEpochs: number;
-  /** Epochs without an improvement of the validation loss by more than `minDelta` before stopping. */
-  patience: number;
-  minDelta: number;
-  loss: LossKind;
-  /** Per class, for `weighted`; default: `inverseSqrtFrequencyWeights` of the training labels. */
-  classWeights?: number[];
-  /**
-   * The loss ignores which chromosome is called A (see `LossOptions`); predictions, validation
-   * included, then name the chromosomes by area.
-   */
-  permutationInvariant: boolean;
-  /** Flips and 90° rotations. */
-  augment: boolean;
-  /** Grey jitter amount, 0 = none. */
-  jitter: number;
-  /** Lowest random factor on the overlap's grey (1 = off), see `scaleOverlapGrey`. */
-  overlapGain: number;
-  split: SplitKind;
-  validationFraction: number;
-  /** Initial weights, shuffling, augmentation and the grouped split's choice of pairs. */
-  seed: number;
-}
-
-/** What `chromoseg train` and the training job use where nothing else is said. */
-export const TRAIN_DEFAULTS = {
-  learningRate: 1e-3,
-  batchSize: 16,
-  maxEpochs: 100,
-  patience: 3,
-  minDelta: 1e-4,
-  loss: "crossentropy",
-  permutationInvariant: false,
-  augment: false,
-  jitter: 0,
-  overlapGain: 1,
-  split: "kaggle",
-  validationFraction: 0.05,
-  seed: 1,
-} as const satisfies Omit<TrainConfig, "preset" | "model" | "classWeights">;
-
-export interface EpochRecord {
-  epoch: number;
-  /** Mean training loss. */
-  loss: number;
-  valLoss: number;
-  valPixelAccuracy: number;
-  valIoU: Record<ClassName, number>;
-  valMeanIoU: number;
-  /** Training images per second (validation excluded). */
-  imagesPerSecond: number;
-  seconds: number;
-}
-
-/** `running` only in the report rewritten after each epoch, before the run ends. */
-export type StopReason =
-  "running" | "early-stopping" | "max-epochs" | "interrupted" | "non-finite-loss";
-
-export interface TrainingReport {
-  config: TrainConfig;
-  data: {
-    file: string;
-    sha256: string;
-    key: string;
-    count: number;
-    height: number;
-    width: number;
-    labelCleaning: LoadedDataset["cleaning"];
-  };
-  split: { kind: SplitKind; train: number; validation: number; test: number };
-  backend: string;
-  /** Parameters of the model. */
-  parameters: number;
-  history: EpochRecord[];
-  /** The epoch whose weights were saved and restored, or null when no epoch completed. */
-  bestEpoch: number | null;
-  bestValLoss: number | null;
-  stopReason: StopReason;
-  /** Why it stopped, in words. */
-  stopMessage: string;
-  /** Mean training images per second over the epochs. */
-  imagesPerSecond: number;
-}
 
 export interface TrainRun {
   config: TrainConfig;
@@ -130,8 +39,6 @@ export interface TrainRun {
   onEpoch?: (record: EpochRecord, improved: boolean) => void;
 }
 
-export const REPORT_FILE = "training-report.json";
-export const CURVE_FILE = "training-curve.png";
 const CHECKPOINT = "checkpoint";
 const STATE_FILE = "state.json";
 

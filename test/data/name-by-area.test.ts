@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
   chromosomeAreas,
   nameByArea,
-  swapChromosomeProbabilities,
 } from "../../src/data/name-by-area.js";
 
 describe("naming chromosomes by area", () => {
@@ -22,11 +21,5 @@ describe("naming chromosomes by area", () => {
     const tie = Uint8Array.from([1, 2, 3]);
     expect(nameByArea(tie)).toBe(false);
     expect([...tie]).toEqual([1, 2, 3]);
-  });
-
-  it("swaps the probabilities of classes 1 and 2 of every pixel", () => {
-    const probabilities = Float32Array.from([0.1, 0.2, 0.3, 0.4, 0.5, 0.0, 0.25, 0.25]);
-    swapChromosomeProbabilities(probabilities);
-    expect([...probabilities]).toEqual([0.1, 0.3, 0.2, 0.4, 0.5, 0.25, 0.0, 0.25].map(Math.fround));
   });
 });

@@ -14,8 +14,9 @@ import { assembleBatch } from "../../src/train/batches.js";
 import { makeLoss } from "../../src/train/loss.js";
 import { Confusion } from "../../src/train/metrics.js";
 import { trainingStep } from "../../src/train/step.js";
-import { REPORT_FILE, selectLabels, train } from "../../src/train/train.js";
-import type { TrainConfig } from "../../src/train/train.js";
+import { selectLabels, train } from "../../src/train/train.js";
+import type { TrainConfig } from "../../src/train/train-config.js";
+import { REPORT_FILE } from "../../src/train/training-report.js";
 import { DAPI_CROP, temporaryFolder } from "../helpers.js";
 
 const folder = temporaryFolder();

@@ -1,0 +1,63 @@
+/**
+ * What a training run is given, and the defaults that `chromoseg train`, the training job and the
+ * infrastructure share. No tfjs here: the CLI's help and the CDK app read it without loading it.
+ */
+import type { ChromosomeNaming } from "../data/name-by-area.js";
+import type { SplitKind } from "../data/splits.js";
+import type { PresetName, SegNetConfig } from "../model/config.js";
+import type { LossKind } from "./loss.js";
+
+export interface TrainConfig {
+  preset: PresetName;
+  model: SegNetConfig;
+  learningRate: number;
+  batchSize: number;
+  /** Upper bound; early stopping usually ends sooner. */
+  maxEpochs: number;
+  /** Epochs without an improvement of the validation loss by more than `minDelta` before stopping. */
+  patience: number;
+  minDelta: number;
+  loss: LossKind;
+  /** Per class, for `weighted`; default: `inverseSqrtFrequencyWeights` of the training labels. */
+  classWeights?: number[];
+  /**
+   * The loss ignores which chromosome is called A (see `LossOptions`); predictions, validation
+   * included, then name the chromosomes by area.
+   */
+  permutationInvariant: boolean;
+  /** Flips and 90° rotations. */
+  augment: boolean;
+  /** Grey jitter amount, 0 = none. */
+  jitter: number;
+  /** Lowest random factor on the overlap's grey (1 = off), see `scaleOverlapGrey`. */
+  overlapGain: number;
+  split: SplitKind;
+  validationFraction: number;
+  /** Initial weights, shuffling, augmentation and the grouped split's choice of pairs. */
+  seed: number;
+}
+
+/** What `chromoseg train` and the training job use where nothing else is said. */
+export const TRAIN_DEFAULTS = {
+  learningRate: 1e-3,
+  batchSize: 16,
+  maxEpochs: 100,
+  patience: 3,
+  minDelta: 1e-4,
+  loss: "crossentropy",
+  permutationInvariant: false,
+  augment: false,
+  jitter: 0,
+  overlapGain: 1,
+  split: "kaggle",
+  validationFraction: 0.05,
+  seed: 1,
+} as const satisfies Omit<TrainConfig, "preset" | "model" | "classWeights">;
+
+/** How a model trained with `config` names its chromosomes (see data/name-by-area.ts). */
+export function chromosomeNamingOf(
+  config: Pick<TrainConfig, "permutationInvariant">,
+): ChromosomeNaming {
+  // Reports written before the option existed lack it: those models name them themselves.
+  return config.permutationInvariant ? "area" : "network";
+}
