@@ -65,7 +65,9 @@ export async function segmentCrops(
       });
     }
   }
-  return sums.map(labelsOf);
+  const labels = sums.map(labelsOf);
+  if (byArea) labels.forEach(nameByArea);
+  return labels;
 }
 
 const SAME = [0, 1, 2, 3];

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
+import { chromosomeAreas, swapChromosomeLabels } from "../../src/data/name-by-area.js";
 import { exportToOnnx } from "../../src/export/export.js";
+import { chromosomeNaming } from "../../src/export/metadata.js";
 import { onnx, readMetadataProps } from "../../src/export/onnx-graph.js";
 import { findChromosomes } from "../../src/generate/find-chromosomes.js";
 import { rotate } from "../../src/generate/pose.js";
@@ -78,6 +80,23 @@ describe("crop mode", () => {
     const twelve = await segmentImage(model, png16, "12-bit.png");
     expect(twelve.report.scaling).toBe("12-bit ÷ 16");
     expect(twelve.report.pixels).toEqual(eight.report.pixels);
+  });
+
+  it("names the chromosomes by area when asked, so that A is the smaller, with and without TTA", async () => {
+    const sample = (await readGreyImage(REPLICA_SAMPLE)).image;
+    expect(chromosomeNaming(model.metadata)).toBe("network");
+    const [own] = await segmentCrops(model, [sample]);
+    for (const tta of [false, true]) {
+      const [named] = await segmentCrops(model, [sample], { tta, naming: "area" });
+      const { a, b } = chromosomeAreas(named);
+      expect(a).toBeLessThanOrEqual(b);
+      expect(a).toBeGreaterThan(0);
+      if (!tta) {
+        const swapped = own.slice();
+        swapChromosomeLabels(swapped);
+        expect([own, swapped]).toContainEqual(named);
+      }
+    }
   });
 
   it("takes the luminance of a colour image and says so", async () => {
