@@ -16,7 +16,8 @@ import type { PresetName, SegNetConfig, Upsampling } from "../model/config.js";
 import { LOSS_KINDS } from "../train/loss.js";
 import type { LossKind } from "../train/loss.js";
 import { train } from "../train/train.js";
-import { TRAIN_DEFAULTS } from "../train/train-config.js";
+import { LEARNING_RATE_SCHEDULES, PLATEAU_FACTOR, TRAIN_DEFAULTS } from "../train/train-config.js";
+import type { LearningRateSchedule } from "../train/train-config.js";
 import { CURVE_FILE, REPORT_FILE } from "../train/training-report.js";
 import type { EpochRecord } from "../train/training-report.js";
 import { percent } from "./format.js";
@@ -38,6 +39,7 @@ interface TrainFlags {
   minDelta: number;
   batchSize: number;
   learningRate: number;
+  schedule: LearningRateSchedule;
   loss: LossKind;
   classWeights?: number[];
   permutationInvariant: boolean;
@@ -115,7 +117,20 @@ export function trainCommand(): Command {
       integer(1),
       TRAIN_DEFAULTS.batchSize,
     )
-    .option("--learning-rate <x>", "Adam's learning rate", positive(), TRAIN_DEFAULTS.learningRate)
+    .option(
+      "--learning-rate <x>",
+      "Adam's (initial) learning rate",
+      positive(),
+      TRAIN_DEFAULTS.learningRate,
+    )
+    .addOption(
+      new Option(
+        "--schedule <kind>",
+        `constant, or plateau: multiply the learning rate by ${PLATEAU_FACTOR} after each epoch without improvement`,
+      )
+        .choices(LEARNING_RATE_SCHEDULES)
+        .default(TRAIN_DEFAULTS.schedule),
+    )
     .addOption(
       new Option(
         "--loss <kind>",
@@ -232,6 +247,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
         preset,
         model,
         learningRate: flags.learningRate,
+        schedule: flags.schedule,
         batchSize: flags.batchSize,
         maxEpochs: flags.epochs,
         patience: flags.patience,

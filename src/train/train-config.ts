@@ -7,10 +7,21 @@ import type { SplitKind } from "../data/splits.js";
 import type { PresetName, SegNetConfig } from "../model/config.js";
 import type { LossKind } from "./loss.js";
 
+/**
+ * - `constant`: Adam's rate throughout;
+ * - `plateau`: the rate is multiplied by `PLATEAU_FACTOR` after every epoch whose validation loss
+ *   did not improve (early stopping still ends the run after `patience` such epochs in a row).
+ */
+export type LearningRateSchedule = "constant" | "plateau";
+export const LEARNING_RATE_SCHEDULES: readonly LearningRateSchedule[] = ["constant", "plateau"];
+export const PLATEAU_FACTOR = 0.5;
+
 export interface TrainConfig {
   preset: PresetName;
   model: SegNetConfig;
+  /** Adam's initial learning rate. */
   learningRate: number;
+  schedule: LearningRateSchedule;
   batchSize: number;
   /** Upper bound; early stopping usually ends sooner. */
   maxEpochs: number;
@@ -40,6 +51,7 @@ export interface TrainConfig {
 /** What `chromoseg train` and the training job use where nothing else is said. */
 export const TRAIN_DEFAULTS = {
   learningRate: 1e-3,
+  schedule: "constant",
   batchSize: 16,
   maxEpochs: 100,
   patience: 3,

@@ -18,6 +18,7 @@ import { seededRandom, shuffle } from "../random.js";
 import { renderTrainingCurve } from "../render/training-curve.js";
 import { assembleBatch } from "./batches.js";
 import { inverseSqrtFrequencyWeights, makeLoss } from "./loss.js";
+import { PLATEAU_FACTOR } from "./train-config.js";
 import type { TrainConfig } from "./train-config.js";
 import { CURVE_FILE, REPORT_FILE } from "./training-report.js";
 import type { EpochRecord, StopReason, TrainingReport } from "./training-report.js";
@@ -123,6 +124,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
   while (!stop && state.epoch < config.maxEpochs) {
     const epoch = state.epoch + 1;
     const started = performance.now();
+    const learningRate = learningRateOf(model.optimizer);
     const random = seededRandom(config.seed * 100_003 + epoch);
     const order = shuffle(Uint32Array.from(split.train), random);
     const batches = Math.ceil(order.length / config.batchSize);
@@ -167,6 +169,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     const metrics = confusion.metrics();
     const record: EpochRecord = {
       epoch,
+      learningRate,
       loss: lossSum / order.length,
       valLoss: validation.loss!,
       valPixelAccuracy: metrics.pixelAccuracy,
@@ -188,6 +191,9 @@ export async function train(run: TrainRun): Promise<TrainResult> {
       await saveModel(model, out);
     } else {
       state.wait++;
+      // The checkpoint below saves the optimizer with its new rate, so --resume goes on with it.
+      if (config.schedule === "plateau")
+        setLearningRate(model.optimizer, learningRate * PLATEAU_FACTOR);
     }
     await saveModel(model, join(out, CHECKPOINT), { includeOptimizer: true });
     await writeFile(join(out, CHECKPOINT, STATE_FILE), JSON.stringify(state, null, 2));
@@ -211,6 +217,15 @@ export async function train(run: TrainRun): Promise<TrainResult> {
   await writeReport(out, final);
   tf.dispose(best ?? []);
   return { report: final, model };
+}
+
+/** Adam's current rate (tfjs keeps it as a plain field, saved in the optimizer's config). */
+function learningRateOf(optimizer: tf.Optimizer): number {
+  return (optimizer as unknown as { learningRate: number }).learningRate;
+}
+
+function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = rate;
 }
 
 function freshState(): TrainingState {

@@ -14,6 +14,8 @@ export const CURVE_FILE = "training-curve.png";
 
 export interface EpochRecord {
   epoch: number;
+  /** Adam's learning rate during the epoch. */
+  learningRate: number;
   /** Mean training loss. */
   loss: number;
   valLoss: number;

@@ -27,6 +27,7 @@ const tiny: TrainConfig = {
   preset: "lite",
   model: { filters: [4, 8, 8], convs: [1, 1, 1], dropout: [0, 0, 0], upsampling: "indices" },
   learningRate: 0.01,
+  schedule: "constant",
   batchSize: 8,
   maxEpochs: 10,
   patience: 2,
@@ -129,7 +130,14 @@ describe("training", () => {
 
   it("resumes a run from its checkpoint exactly as if it had not stopped", async () => {
     // The tiny network has no dropout, tfjs's one source of randomness that no seed reaches.
-    const config = { ...tiny, permutationInvariant: true };
+    // No epoch improves by 1e9, so the plateau schedule halves the rate after each from the second.
+    const config: TrainConfig = {
+      ...tiny,
+      permutationInvariant: true,
+      schedule: "plateau",
+      minDelta: 1e9,
+      patience: 3,
+    };
     const run = async (out: string, maxEpochs: number, resume = false) => {
       const { report, model } = await train({
         config: { ...config, maxEpochs },
@@ -143,11 +151,11 @@ describe("training", () => {
       model.dispose();
       return { report, weights };
     };
-    const first = await run(join(folder, "resumed"), 1);
+    const first = await run(join(folder, "resumed"), 2);
     expect(first.report.stopReason).toBe("max-epochs");
-    const resumed = await run(join(folder, "resumed"), 3, true);
-    const straight = await run(join(folder, "straight"), 3);
-    expect(resumed.report.history.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    const resumed = await run(join(folder, "resumed"), 4, true);
+    const straight = await run(join(folder, "straight"), 4);
+    expect(resumed.report.history.map((r) => r.learningRate)).toEqual([0.01, 0.01, 0.005, 0.0025]);
     const withoutTimes = (r: EpochRecord) => ({ ...r, imagesPerSecond: 0, seconds: 0 });
     expect(resumed.report.history.map(withoutTimes)).toEqual(
       straight.report.history.map(withoutTimes),
