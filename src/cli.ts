@@ -5,6 +5,7 @@ import { Command } from "commander";
 import { benchCommand } from "./cli/bench-command.js";
 import { chromosomesCommand } from "./cli/chromosomes-command.js";
 import { evaluateCommand } from "./cli/evaluate-command.js";
+import { evaluateSlidesCommand } from "./cli/evaluate-slides-command.js";
 import { exportCommand } from "./cli/export-command.js";
 import { generateCommand } from "./cli/generate-command.js";
 import { inspectCommand } from "./cli/inspect-command.js";
@@ -28,6 +29,7 @@ const program = new Command("chromoseg")
   .addCommand(inspectCommand())
   .addCommand(trainCommand())
   .addCommand(evaluateCommand())
+  .addCommand(evaluateSlidesCommand())
   .addCommand(exportCommand())
   .addCommand(segmentCommand())
   .addCommand(modelsCommand())
