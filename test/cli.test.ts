@@ -73,6 +73,7 @@ describe("chromoseg command line", () => {
       "inspect",
       "train",
       "evaluate",
+      "evaluate-slides",
       "export",
       "segment",
       "bench generate",

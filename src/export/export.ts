@@ -110,6 +110,7 @@ function describe(
     },
     training: report && {
       data: { file: report.data.file, sha256: report.data.sha256, samples: report.data.count },
+      split: { ...report.split, seed: report.config.seed },
       bestEpoch: report.bestEpoch,
       validation: best
         ? {

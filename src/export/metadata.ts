@@ -59,6 +59,11 @@ export interface ModelMetadata {
   /** From the training report; null when the model came without one. */
   training: {
     data: { file: string; sha256: string; samples: number };
+    /**
+     * Which samples were trained on: the split's kind and its seed (the grouped split's choice
+     * of pairs), with the sizes of its parts. Absent in models exported before it was recorded.
+     */
+    split?: { kind: string; seed: number; train: number; validation: number; test: number };
     bestEpoch: number | null;
     validation: { loss: number; pixelAccuracy: number; iou: PerClass; meanIoU: number } | null;
     stopReason: string;

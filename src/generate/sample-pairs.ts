@@ -9,6 +9,7 @@
  * TRIES_PER_PAIR failures the pair is dropped.
  */
 import { reassignSpecks } from "../data/label-policy.js";
+import { swapChromosomeLabels } from "../data/name-by-area.js";
 import { allocateSamples, selectSamples } from "../data/samples.js";
 import type { SampleSet } from "../data/samples.js";
 import { lazyShuffle, shuffle } from "../random.js";
@@ -187,9 +188,4 @@ function labelCounts(labels: Uint8Array): [number, number, number, number] {
   const counts: [number, number, number, number] = [0, 0, 0, 0];
   for (const v of labels) counts[v]++;
   return counts;
-}
-
-function swapChromosomeLabels(labels: Uint8Array): void {
-  for (let k = 0; k < labels.length; k++)
-    if (labels[k] === 1 || labels[k] === 2) labels[k] = 3 - labels[k];
 }
