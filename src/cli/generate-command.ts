@@ -57,7 +57,7 @@ export function generateCommand(): Command {
         "overlap padded to the largest size; it prints what each step found and how that compares with " +
         "DESIGN.md's figures, and only its final shuffle depends on --seed. It refuses --count, --angles, " +
         "--offsets and --min-overlap, which the recipe fixes, and a slide on which a step comes up empty.\n\n" +
-        "all and like-kaggle approximate the recipe on any metaphases: find single chromosomes on each image, " +
+        "all, slides and like-kaggle approximate the recipe on any metaphases: find single chromosomes on each image, " +
         "decimate each by 2, rotate each over a set of angles, place one over the other on a grid of offsets, " +
         "sum the grey values (clipped at 255), keep samples with an overlap, centre them in a " +
         `${FRAME_TEXT} frame and shuffle. Placements are drawn, not enumerated, so time and memory follow --count, ` +
@@ -70,7 +70,9 @@ export function generateCommand(): Command {
       new Option(
         "-p, --preset <name>",
         `kaggle: the published recipe from a DAPI and a Cy3 image (${PUBLISHED_SAMPLES} samples of ${FRAME_TEXT} from the published slides); ` +
-          `like-kaggle: an approximation from DAPI alone, 11 chromosomes (every 4th by area), ${PUBLISHED_SAMPLES} samples; all: every chromosome of every image, 20000 samples spread over all their pairs`,
+          `like-kaggle: an approximation from DAPI alone, 11 chromosomes (every 4th by area), ${PUBLISHED_SAMPLES} samples; all: every chromosome of every image, 20000 samples spread over all their pairs; ` +
+          "slides: as all, for whole slides: half crossings (overlap grey dimmed to 0.7–1 × the sum, as real crossings), " +
+          "a quarter touching pairs (no overlap), a quarter single chromosomes (label 1)",
       )
         .choices([KAGGLE_PRESET, ...PRESETS])
         .default(KAGGLE_PRESET),

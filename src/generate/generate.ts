@@ -12,7 +12,7 @@ import { findChromosomes } from "./find-chromosomes.js";
 import { PUBLISHED_FIGURES } from "./kaggle/published-figures.js";
 import type { Chromosome, FindResult } from "./find-chromosomes.js";
 import { samplePairs } from "./sample-pairs.js";
-import type { SamplingWork } from "./sample-pairs.js";
+import type { SampleMix, SamplingWork } from "./sample-pairs.js";
 
 /** 2 draws placements (sample-pairs.ts) where 1 enumerated them: a seed gives other files than in 1. */
 export const GENERATOR_VERSION = "2";
@@ -21,17 +21,30 @@ export const GENERATOR_VERSION = "2";
  * - `like-kaggle`: an approximation of the public dataset's recipe from DAPI alone: 11
  *   chromosomes (every 4th of the area-sorted list), all 55 pairs, as many samples as the
  *   public set (PUBLISHED_FIGURES.samples);
- * - `all`: every accepted chromosome of every input image, samples spread over all their pairs.
+ * - `all`: every accepted chromosome of every input image, samples spread over all their pairs;
+ * - `slides`: as `all`, but teaching what a slide holds besides crossings: half the samples
+ *   crossings with the overlap dimmed to real crossings' brightness, a quarter touching pairs, a
+ *   quarter single chromosomes.
  */
-export type Preset = "like-kaggle" | "all";
-export const PRESETS: readonly Preset[] = ["like-kaggle", "all"];
+export type Preset = "like-kaggle" | "all" | "slides";
+export const PRESETS: readonly Preset[] = ["like-kaggle", "all", "slides"];
 
 interface PresetSettings {
   count: number;
   angles: number;
   offsetStep: number;
   choose: (chromosomes: SourcedChromosome[]) => SourcedChromosome[];
+  /** Default: crossings only. */
+  mix?: SampleMix;
+  /** Default: the plain sum. */
+  overlapGain?: readonly [number, number];
 }
+
+/**
+ * Real crossings are 1.4–2 × as bright as one chromosome (jpp21-m1's X: 130–140 against 90–105);
+ * the plain sum of two is about 2 ×.
+ */
+const REAL_CROSSING_GAIN = [0.7, 1] as const;
 
 const PRESET_SETTINGS: Record<Preset, PresetSettings> = {
   "like-kaggle": {
@@ -45,6 +58,14 @@ const PRESET_SETTINGS: Record<Preset, PresetSettings> = {
         .slice(0, 11),
   },
   all: { count: 20000, angles: 12, offsetStep: 3, choose: (all) => all },
+  slides: {
+    count: 20000,
+    angles: 12,
+    offsetStep: 3,
+    choose: (all) => all,
+    mix: { crossing: 0.5, touching: 0.25, single: 0.25 },
+    overlapGain: REAL_CROSSING_GAIN,
+  },
 };
 
 export interface GenerateOptions {
@@ -148,6 +169,8 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
       angles: angleCount,
       offsetStep,
       minOverlap,
+      mix: settings.mix,
+      overlapGain: settings.overlapGain,
       random: seededRandom(seed),
       onSample: (made, total) => progress("compose", made, total),
     },
@@ -165,6 +188,12 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
       angles: angleCount,
       offset_step: offsetStep,
       min_overlap: minOverlap,
+      ...(settings.mix && {
+        mix: Object.entries(settings.mix)
+          .map(([kind, share]) => `${kind}:${share}`)
+          .join(","),
+      }),
+      ...(settings.overlapGain && { overlap_gain: settings.overlapGain.join("-") }),
       chromosomes: chromosomes.length,
       pairs,
       placements_tried: work.placementsTried,

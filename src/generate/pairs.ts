@@ -37,9 +37,9 @@ export function overlapCount(a: Pose, b: Pose, { dx, dy }: Placement): number {
 }
 
 /**
- * Draws `a` and `b` (placed by `placement`) centred into one frame-sized sample: grey summed and
- * clipped at 255, labels 1 for the smaller pose, 2 for the larger, 3 where both lie.
- * Returns true when `a` got label 1.
+ * Draws `a` and `b` (placed by `placement`) centred into one frame-sized sample: grey summed,
+ * times `overlapGain` where both lie, and clipped at 255; labels 1 for the smaller pose, 2 for the
+ * larger, 3 where both lie. Returns true when `a` got label 1.
  */
 export function composeSample(
   a: Pose,
@@ -47,6 +47,7 @@ export function composeSample(
   placement: Placement,
   grey: Uint8Array,
   labels: Uint8Array,
+  overlapGain = 1,
 ): boolean {
   grey.fill(0);
   labels.fill(0);
@@ -59,11 +60,21 @@ export function composeSample(
   const originY = Math.floor((FRAME_HEIGHT - unionHeight) / 2) - top;
   const aIsSmaller = a.area <= b.area;
   draw(a, originX, originY, aIsSmaller ? 1 : 2, grey, labels);
-  draw(b, originX + dx, originY + dy, aIsSmaller ? 2 : 1, grey, labels);
+  draw(b, originX + dx, originY + dy, aIsSmaller ? 2 : 1, grey, labels, overlapGain);
   return aIsSmaller;
 }
 
-/** Adds a pose's grey values and ORs its label bit (1 or 2; both make 3, the overlap). */
+/** Draws one pose centred into a frame-sized sample, labelled 1. */
+export function composeSingle(pose: Pose, grey: Uint8Array, labels: Uint8Array): void {
+  grey.fill(0);
+  labels.fill(0);
+  draw(pose, (FRAME_WIDTH - pose.width) >> 1, (FRAME_HEIGHT - pose.height) >> 1, 1, grey, labels);
+}
+
+/**
+ * Adds a pose's grey values (their sum times `overlapGain` where a pose already lies) and ORs its
+ * label bit (1 or 2; both make 3, the overlap).
+ */
 function draw(
   pose: Pose,
   left: number,
@@ -71,13 +82,15 @@ function draw(
   bit: 1 | 2,
   grey: Uint8Array,
   labels: Uint8Array,
+  overlapGain = 1,
 ): void {
   for (let y = 0; y < pose.height; y++) {
     for (let x = 0; x < pose.width; x++) {
       const from = y * pose.width + x;
       if (!pose.mask[from]) continue;
       const to = (top + y) * FRAME_WIDTH + left + x;
-      grey[to] = Math.min(255, grey[to] + pose.grey[from]);
+      const gain = labels[to] ? overlapGain : 1;
+      grey[to] = Math.min(255, Math.round((grey[to] + pose.grey[from]) * gain));
       labels[to] |= bit;
     }
   }

@@ -15,13 +15,32 @@ import type { SampleSet } from "../data/samples.js";
 import { lazyShuffle, shuffle } from "../random.js";
 import type { Random } from "../random.js";
 import type { Chromosome } from "./find-chromosomes.js";
-import { FRAME_HEIGHT, FRAME_WIDTH, composeSample, fitsFrame, overlapCount } from "./pairs.js";
+import {
+  FRAME_HEIGHT,
+  FRAME_WIDTH,
+  composeSample,
+  composeSingle,
+  fitsFrame,
+  overlapCount,
+} from "./pairs.js";
 import type { Placement } from "./pairs.js";
 import { PoseCache } from "./pose-cache.js";
 import type { Pose } from "./pose.js";
 
 /** Placements tried on one draw of a pair before it is dropped. */
 export const TRIES_PER_PAIR = 500;
+
+/**
+ * What a sample shows: `crossing`, one chromosome over the other (labels 1, 2, 3); `touching`, the
+ * two placed edge to edge with no pixel in common (1, 2); `single`, one of them alone (1).
+ */
+export type SampleKind = "crossing" | "touching" | "single";
+
+/** The share of each kind among the samples, summing to 1. */
+export type SampleMix = Record<SampleKind, number>;
+
+/** The pair id of a single chromosome's missing partner. */
+export const NO_PARTNER = -1;
 
 export interface PairSampling {
   /** Samples to make. */
@@ -30,8 +49,15 @@ export interface PairSampling {
   angles: number;
   /** Grid step of the offsets, in pixels. */
   offsetStep: number;
-  /** Overlap pixels a sample needs. */
+  /** Overlap pixels a crossing needs. */
   minOverlap: number;
+  /** Default: crossings only. */
+  mix?: SampleMix;
+  /**
+   * A crossing's overlap grey is the two chromosomes' sum times a factor drawn uniformly from this
+   * range, [low, high]. Default [1, 1]: the plain sum.
+   */
+  overlapGain?: readonly [number, number];
   random: Random;
   onSample?: (made: number, count: number) => void;
 }
@@ -47,7 +73,10 @@ export interface SamplingWork {
 }
 
 export interface SampledPairs {
-  /** `count` samples, or fewer when the pairs ran out of qualifying placements. */
+  /**
+   * `count` samples, or fewer when the pairs ran out of qualifying placements. A single
+   * chromosome's pair ids are its own and NO_PARTNER.
+   */
   samples: SampleSet & { pairIds: Int32Array };
   /** Pairs of the chromosomes, n (n − 1) / 2. */
   pairs: number;
@@ -122,32 +151,91 @@ function samplePair(
   taken: Set<number>,
   poses: PoseCache,
   samples: SampleSet & { pairIds: Int32Array },
-  { angles, offsetStep, minOverlap, random }: PairSampling,
+  sampling: PairSampling,
 ): { made: boolean; tries: number } {
+  const { angles, offsetStep, minOverlap, random } = sampling;
   const px = FRAME_HEIGHT * FRAME_WIDTH;
   const grey = samples.grey.subarray(slot * px, (slot + 1) * px);
   const labels = samples.labels.subarray(slot * px, (slot + 1) * px);
+  const kind = sampling.mix ? drawKind(sampling.mix, random) : "crossing";
+  // a single shows either chromosome of the pair, so every chromosome is shown alone
+  const [first, second] = kind === "single" && random() < 0.5 ? [j, i] : [i, j];
   for (let tries = 1; tries <= TRIES_PER_PAIR; tries++) {
     const angleA = Math.floor(random() * angles);
     const angleB = Math.floor(random() * angles);
-    const a = poses.get(i, angleA);
-    const b = poses.get(j, angleB);
-    const placement = {
-      dx: gridOffset(a.width, b.width, offsetStep, random),
-      dy: gridOffset(a.height, b.height, offsetStep, random),
-    };
-    if (!fitsFrame(a, b, placement) || overlapCount(a, b, placement) < minOverlap) continue;
+    const a = poses.get(first, angleA);
+    const b = kind === "single" ? a : poses.get(second, angleB);
+    let placement: Placement | undefined;
+    if (kind === "single") {
+      placement = { dx: 0, dy: 0 };
+      if (a.width > FRAME_WIDTH - 2 || a.height > FRAME_HEIGHT - 2) continue;
+    } else {
+      placement =
+        kind === "touching"
+          ? touchingPlacement(
+              a,
+              b,
+              gridOffset(a.height, b.height, offsetStep, random),
+              random() < 0.5,
+            )
+          : {
+              dx: gridOffset(a.width, b.width, offsetStep, random),
+              dy: gridOffset(a.height, b.height, offsetStep, random),
+            };
+      if (!placement || !fitsFrame(a, b, placement)) continue;
+      if (kind === "crossing" && overlapCount(a, b, placement) < minOverlap) continue;
+    }
     // fitting the frame bounds the offsets to ±93, so 8 bits each
-    const key = ((angleA * angles + angleB) * 256 + placement.dx + 128) * 256 + placement.dy + 128;
+    const key =
+      (((angleA * angles + angleB) * 256 + placement.dx + 128) * 256 + placement.dy + 128) * 3 +
+      KINDS.indexOf(kind);
     if (taken.has(key)) continue;
-    const aIsLabel1 = composeCleaned(a, b, placement, grey, labels, minOverlap);
+    let aIsLabel1: boolean | undefined = true;
+    if (kind === "single") composeSingle(a, grey, labels);
+    else {
+      const gain = sampling.overlapGain ? drawBetween(sampling.overlapGain, random) : 1;
+      const overlapNeeded = kind === "crossing" ? minOverlap : 0;
+      aIsLabel1 = composeCleaned(a, b, placement, grey, labels, overlapNeeded, gain);
+    }
     if (aIsLabel1 === undefined) continue;
     taken.add(key);
-    samples.pairIds[2 * slot] = aIsLabel1 ? i : j;
-    samples.pairIds[2 * slot + 1] = aIsLabel1 ? j : i;
+    samples.pairIds[2 * slot] = aIsLabel1 ? first : second;
+    samples.pairIds[2 * slot + 1] = kind === "single" ? NO_PARTNER : aIsLabel1 ? second : first;
     return { made: true, tries };
   }
   return { made: false, tries: TRIES_PER_PAIR };
+}
+
+const KINDS: readonly SampleKind[] = ["crossing", "touching", "single"];
+
+function drawKind(mix: SampleMix, random: Random): SampleKind {
+  let r = random();
+  for (const kind of KINDS) {
+    r -= mix[kind];
+    if (r < 0) return kind;
+  }
+  return "crossing";
+}
+
+function drawBetween([low, high]: readonly [number, number], random: Random): number {
+  return low === high ? low : low + (high - low) * random();
+}
+
+/**
+ * `b` beside `a` at row offset `dy`, as near as it can come without a pixel in common: slid in
+ * from the right (or the left) until one more pixel would make them overlap. Undefined when at
+ * that row offset their masks share no row.
+ */
+function touchingPlacement(
+  a: Pose,
+  b: Pose,
+  dy: number,
+  fromRight: boolean,
+): Placement | undefined {
+  const step = fromRight ? -1 : 1;
+  for (let dx = fromRight ? a.width : -b.width; dx >= -b.width && dx <= a.width; dx += step)
+    if (overlapCount(a, b, { dx, dy }) > 0) return { dx: dx - step, dy };
+  return undefined;
 }
 
 /** An offset on the grid `-(sizeB − 1) + step·k` where the two boxes overlap (below `sizeA`). */
@@ -158,7 +246,8 @@ function gridOffset(sizeA: number, sizeB: number, step: number, random: Random):
 /**
  * Composes `b` placed over `a` into `grey` and `labels`, cleaned as a reader's default cleaning
  * would leave it. Returns whether `a` got label 1 (the smaller), or undefined when the overlap
- * left after the cleaning (which drops isolated pixels) is under `minOverlap`.
+ * left after the cleaning (which drops isolated pixels) is under `minOverlap` (for a touching
+ * pair, 0: when the cleaning left an overlap, or took a chromosome away).
  */
 function composeCleaned(
   a: Pose,
@@ -167,12 +256,14 @@ function composeCleaned(
   grey: Uint8Array,
   labels: Uint8Array,
   minOverlap: number,
+  overlapGain: number,
 ): boolean | undefined {
-  const aIsSmaller = composeSample(a, b, placement, grey, labels);
+  const aIsSmaller = composeSample(a, b, placement, grey, labels, overlapGain);
   reassignSpecks(labels, FRAME_HEIGHT, FRAME_WIDTH);
   clearBackground(grey, labels);
   const [, pixels1, pixels2, overlap] = labelCounts(labels);
-  if (overlap < minOverlap) return undefined;
+  if (minOverlap === 0 ? overlap > 0 || !pixels1 || !pixels2 : overlap < minOverlap)
+    return undefined;
   // The cleaning can move a pixel between near-equal chromosomes: keep label 1 the smaller.
   if (pixels1 > pixels2) swapChromosomeLabels(labels);
   return aIsSmaller === pixels1 <= pixels2;

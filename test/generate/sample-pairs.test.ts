@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest";
 import type { Chromosome } from "../../src/generate/find-chromosomes.js";
 import { FRAME_HEIGHT, FRAME_WIDTH } from "../../src/generate/pairs.js";
 import { PoseCache } from "../../src/generate/pose-cache.js";
-import { TRIES_PER_PAIR, pairAt, samplePairs } from "../../src/generate/sample-pairs.js";
+import {
+  NO_PARTNER,
+  TRIES_PER_PAIR,
+  pairAt,
+  samplePairs,
+} from "../../src/generate/sample-pairs.js";
 import { seededRandom } from "../../src/random.js";
 
 /** A straight chromosome: a `length` × `thickness` bar of grey 100, lying along x. */
@@ -119,4 +124,60 @@ describe("samplePairs", () => {
     }
     expect(seen.size).toBe(samples.count);
   });
+
+  it("mixes crossings with dimmed overlaps, touching pairs and single chromosomes", () => {
+    const chromosomes = [bar(1, 40), bar(2, 30, 6), bar(3, 36)];
+    const { samples } = samplePairs(chromosomes, {
+      ...sampling,
+      count: 300,
+      mix: { crossing: 0.5, touching: 0.25, single: 0.25 },
+      overlapGain: [0.7, 0.7],
+      random: seededRandom(4),
+    });
+    const px = FRAME_HEIGHT * FRAME_WIDTH;
+    const kinds = { crossing: 0, touching: 0, single: 0 };
+    const singles = new Set<number>();
+    let brightestOverlap = 0;
+    for (let s = 0; s < samples.count; s++) {
+      const labels = samples.labels.subarray(s * px, (s + 1) * px);
+      const grey = samples.grey.subarray(s * px, (s + 1) * px);
+      const counts = [0, 0, 0, 0];
+      for (const v of labels) counts[v]++;
+      const [first, second] = [samples.pairIds[2 * s], samples.pairIds[2 * s + 1]];
+      if (second === NO_PARTNER) {
+        kinds.single++;
+        singles.add(first);
+        // a quarter of the bar once decimated, give or take what the rotation rounds
+        expect(Math.abs(counts[1] - chromosomes[first].area / 4)).toBeLessThan(10);
+        expect(counts[2] + counts[3]).toBe(0);
+      } else if (counts[3] > 0) {
+        kinds.crossing++;
+        for (let i = 0; i < px; i++)
+          if (labels[i] === 3) brightestOverlap = Math.max(brightestOverlap, grey[i]);
+      } else {
+        kinds.touching++;
+        expect(counts[1] * counts[2]).toBeGreaterThan(0);
+        expect(touches(labels)).toBe(true);
+      }
+    }
+    expect(samples.count).toBe(300);
+    expect(kinds.crossing).toBeGreaterThan(120);
+    expect(kinds.touching).toBeGreaterThan(50);
+    expect(kinds.single).toBeGreaterThan(50);
+    expect([...singles].sort()).toEqual([0, 1, 2]);
+    // 100 + 100 where the bars cross (less on their rotated edges), times 0.7
+    expect(brightestOverlap).toBe(140);
+  });
 });
+
+/** Whether a pixel labelled 1 has a pixel labelled 2 among its 8 neighbours. */
+function touches(labels: Uint8Array): boolean {
+  for (let y = 1; y < FRAME_HEIGHT - 1; y++)
+    for (let x = 1; x < FRAME_WIDTH - 1; x++) {
+      if (labels[y * FRAME_WIDTH + x] !== 1) continue;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++)
+          if (labels[(y + dy) * FRAME_WIDTH + x + dx] === 2) return true;
+    }
+  return false;
+}
