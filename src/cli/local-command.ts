@@ -8,7 +8,7 @@ import { writeFileAtomically } from "../files.js";
 import { findImages } from "../image/find-images.js";
 import type { ImageInput } from "../image/find-images.js";
 import { decodeGreyImage } from "../image/grey-image.js";
-import { OUTPUT_FILES } from "../infer/write-outputs.js";
+import { OUTPUT_FILES, PICTURE_FILES } from "../infer/write-outputs.js";
 import { DATASETS_PREFIX, UPLOADS_PREFIX, resultsFolderFor } from "../pipeline/bucket-layout.js";
 import { DEFAULT_LOCAL_DATA } from "../pipeline/local-bucket.js";
 import { LocalPipeline } from "../pipeline/local-pipeline.js";
@@ -199,7 +199,7 @@ async function collect(
       : "no result";
     return { ...entry, report: `${image.name}/${ERROR_FILE}`, result: { error: reason } };
   }
-  for (const name of [OUTPUT_FILES.labels, OUTPUT_FILES.overlay]) {
+  for (const name of PICTURE_FILES) {
     const bytes = await read(name);
     if (bytes) await writeFileAtomically(join(folder, name), bytes);
   }

@@ -2,15 +2,19 @@
  * The segmentation engine's entry: image bytes → label map PNG, overlay PNG and report, for every
  * caller (the CLI's segment and bench commands now; the Lambda handler and the local pipeline).
  */
+import { basename } from "node:path";
 import { NUM_CLASSES, byClass } from "../classes.js";
 import type { ClassName } from "../classes.js";
 import { UserError } from "../errors.js";
 import { decodeGreyImage } from "../image/grey-image.js";
 import type { BitDepthScaling, DecodeOptions } from "../image/grey-image.js";
-import { encodeLabelMap, encodeOverlay } from "../render/overlay.js";
+import { encodeInstanceOverlay, encodeLabelMap, encodeOverlay } from "../render/overlay.js";
+import { VERSION } from "../version.js";
 import type { OnnxModel } from "./onnx-model.js";
 import { segmentCrops } from "./segment-crops.js";
 import type { CropOptions } from "./segment-crops.js";
+import { cocoChromosomes } from "./coco.js";
+import type { CocoDataset } from "./coco.js";
 import { segmentSlide } from "./segment-slide.js";
 import type { SlideObjectReport } from "./segment-slide.js";
 
@@ -52,6 +56,10 @@ export interface SegmentReport {
   overlapFound: boolean;
   /** Slide mode: every object the finder saw, segmented or not. */
   objects?: SlideObjectReport[];
+  /** Slide mode: the chromosomes of the segmented objects (nuclei and debris excluded). */
+  chromosomeCount?: number;
+  /** Slide mode: the objects whose chromosomes could not be told apart, with the reason. */
+  unresolved?: { object: number; reason: string }[];
   /** Milliseconds per stage; `find` only in slide mode. */
   timings: { decode: number; find?: number; inference: number; encode: number };
 }
@@ -66,6 +74,8 @@ export interface SegmentOutputs {
   labelsPng: Buffer;
   /** RGB PNG, the input with the classes tinted. */
   overlayPng: Buffer;
+  /** Slide mode: every chromosome in COCO instance format (see coco.ts). */
+  chromosomes?: CocoDataset;
   report: SegmentReport;
 }
 
@@ -96,13 +106,20 @@ export async function segmentImage(
   const inference = clock() - (slide?.findMs ?? 0);
   const [labelsPng, overlayPng] = await Promise.all([
     encodeLabelMap(labels, image.width, image.height),
-    encodeOverlay(image, labels),
+    slide ? encodeInstanceOverlay(image, slide.instances) : encodeOverlay(image, labels),
   ]);
   const encode = clock();
   const pixels = countClasses(labels);
   return {
     labelsPng,
     overlayPng,
+    chromosomes:
+      slide &&
+      cocoChromosomes(
+        { name: basename(name), width: image.width, height: image.height },
+        slide.instances,
+        `chromoseg ${VERSION}`,
+      ),
     report: {
       image: name,
       width: image.width,
@@ -117,6 +134,10 @@ export async function segmentImage(
       pixels,
       overlapFound: slide ? slide.objects.some((o) => o.overlapping) : pixels.overlap > 0,
       objects: slide?.objects,
+      chromosomeCount: slide?.chromosomeCount,
+      unresolved: slide?.objects.flatMap((o) =>
+        o.unresolved ? [{ object: o.id, reason: o.unresolved }] : [],
+      ),
       timings: { decode, find: slide?.findMs, inference, encode },
     },
   };

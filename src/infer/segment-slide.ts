@@ -9,10 +9,13 @@ import type { ClassName } from "../classes.js";
 import { NUM_CLASSES, OVERLAP, byClass } from "../classes.js";
 import { findChromosomes } from "../generate/find-chromosomes.js";
 import type { ObjectKind } from "../generate/find-chromosomes.js";
+import { cropPlane, positiveBox } from "../image/crop.js";
 import { decimatePlane } from "../image/decimate.js";
 import type { GreyImage } from "../image/grey-image.js";
 import type { Box } from "../image/morphology.js";
 import type { OnnxModel } from "./onnx-model.js";
+import { instanceLabels, objectInstances } from "./chromosome-instances.js";
+import type { ObjectInstance } from "./chromosome-instances.js";
 import { segmentCrops } from "./segment-crops.js";
 import type { CropOptions } from "./segment-crops.js";
 
@@ -28,6 +31,9 @@ export const OVERLAP_FRACTION = 0.02;
 
 const SKIPPED: readonly ObjectKind[] = ["nucleus", "debris"];
 
+/** A chromosome has at least this fraction of the slide's median chromosome area. */
+const MIN_CHROMOSOME_FRACTION = 0.25;
+
 export interface SlideObjectReport {
   /** The finder's id, 1-based in scan order. */
   id: number;
@@ -42,12 +48,37 @@ export interface SlideObjectReport {
   overlapping: boolean | null;
   /** Full-resolution pixels per predicted class inside the object (null when not segmented). */
   pixels: Record<ClassName, number> | null;
+  /** Chromosomes found in it (absent when not segmented). */
+  chromosomes?: number;
+  /** Two chromosomes whose crossing was separated (absent when not segmented). */
+  crossingResolved?: boolean;
+  /** Why its chromosomes could not be told apart; null when they could (absent when not segmented). */
+  unresolved?: string | null;
+}
+
+/** One chromosome of a slide, with its whole mask through any crossing. */
+export interface ChromosomeInstance {
+  /** 1, 2, … over the slide. */
+  id: number;
+  /** The finder's object it lies in. */
+  objectId: number;
+  /** Full-resolution, x1 and y1 exclusive; the mask is box-sized. */
+  box: Box;
+  /** 1 inside the chromosome. */
+  mask: Uint8Array;
+  area: number;
+  /** Ids of the chromosomes it crosses (shares pixels with). */
+  overlaps: number[];
 }
 
 export interface SlideSegmentation {
   /** Labels 0–3, slide-sized. */
   labels: Uint8Array;
   objects: SlideObjectReport[];
+  /** Every chromosome of the segmented objects. */
+  instances: ChromosomeInstance[];
+  /** The slide's chromosomes: nuclei and debris excluded. */
+  chromosomeCount: number;
   /** Milliseconds spent finding objects. */
   findMs: number;
 }
@@ -67,22 +98,40 @@ export async function segmentSlide(
   const frameLabels = await segmentCrops(model, frames, options);
   const labels = new Uint8Array(slide.width * slide.height);
   const reports = new Map<number, SlideObjectReport>();
+  const instances: ChromosomeInstance[] = [];
+  // a part of a channel smaller than this is no chromosome (the finder's median is the typical one)
+  const minArea = found.medianArea * MIN_CHROMOSOME_FRACTION;
   chosen.forEach(({ object, cut }, k) => {
-    const counts = new Array<number>(NUM_CLASSES).fill(0);
+    const predicted = new Uint8Array(cut.width * cut.height);
     const frameWidth = frames[k].width;
+    for (let y = 0; y < cut.height; y++)
+      for (let x = 0; x < cut.width; x++)
+        predicted[y * cut.width + x] =
+          frameLabels[k][(MARGIN + (y >> 1)) * frameWidth + MARGIN + (x >> 1)];
+    const parts = objectInstances(predicted, cut.mask, cut.width, cut.height, minArea);
+    const objectLabels = instanceLabels(parts, predicted.length);
+    const counts = new Array<number>(NUM_CLASSES).fill(0);
     for (let y = 0; y < cut.height; y++) {
       for (let x = 0; x < cut.width; x++) {
         if (!cut.mask[y * cut.width + x]) continue;
-        const label = frameLabels[k][(MARGIN + (y >> 1)) * frameWidth + MARGIN + (x >> 1)];
+        const label = objectLabels[y * cut.width + x];
         labels[(object.box.y0 + y) * slide.width + object.box.x0 + x] = label;
         counts[label]++;
       }
     }
+    const first = instances.length + 1;
+    for (const part of parts)
+      instances.push(placeInstance(part, instances.length + 1, object, cut));
+    linkOverlaps(instances.slice(first - 1));
+    const overlapping = counts[OVERLAP] >= OVERLAP_FRACTION * object.area;
     reports.set(object.id, {
       ...objectSummary(object),
       segmented: true,
-      overlapping: counts[OVERLAP] >= OVERLAP_FRACTION * object.area,
+      overlapping,
       pixels: byClass(counts),
+      chromosomes: parts.length,
+      crossingResolved: overlapping && parts.length === 2,
+      unresolved: unresolvedReason(object.kind, parts.length, overlapping),
     });
   });
   const objects = found.objects.map(
@@ -94,7 +143,68 @@ export async function segmentSlide(
         pixels: null,
       },
   );
-  return { labels, objects, findMs };
+  return {
+    labels,
+    objects,
+    instances,
+    chromosomeCount: instances.length,
+    findMs,
+  };
+}
+
+/** Why an object's chromosomes could not be told apart, or null when they could. */
+function unresolvedReason(
+  kind: ObjectKind,
+  chromosomes: number,
+  overlapping: boolean,
+): string | null {
+  if (chromosomes > 2)
+    return `${chromosomes} chromosomes in one object: the pair model separates two at a time, check by hand`;
+  if (kind === "cluster" && chromosomes === 1)
+    return "the finder saw several chromosomes, the model one: check by hand";
+  if (overlapping && chromosomes < 2) return "an overlap within one chromosome: check by hand";
+  return null;
+}
+
+/** An object's instance in slide coordinates, cropped to its own box. */
+function placeInstance(
+  part: ObjectInstance,
+  id: number,
+  object: { id: number; box: Box },
+  cut: { width: number; height: number },
+): ChromosomeInstance {
+  const box = positiveBox(part.mask, cut.width, cut.height)!;
+  return {
+    id,
+    objectId: object.id,
+    box: {
+      x0: object.box.x0 + box.x0,
+      y0: object.box.y0 + box.y0,
+      x1: object.box.x0 + box.x1,
+      y1: object.box.y0 + box.y1,
+    },
+    mask: cropPlane(part.mask, cut.width, box),
+    area: part.area,
+    overlaps: [],
+  };
+}
+
+/** Records which instances of one object share pixels. */
+function linkOverlaps(instances: ChromosomeInstance[]): void {
+  for (const a of instances)
+    for (const b of instances) if (a !== b && sharePixels(a, b)) a.overlaps.push(b.id);
+}
+
+function sharePixels(a: ChromosomeInstance, b: ChromosomeInstance): boolean {
+  const x0 = Math.max(a.box.x0, b.box.x0);
+  const x1 = Math.min(a.box.x1, b.box.x1);
+  const y0 = Math.max(a.box.y0, b.box.y0);
+  const y1 = Math.min(a.box.y1, b.box.y1);
+  const at = (i: ChromosomeInstance, x: number, y: number) =>
+    i.mask[(y - i.box.y0) * (i.box.x1 - i.box.x0) + x - i.box.x0];
+  for (let y = y0; y < y1; y++)
+    for (let x = x0; x < x1; x++) if (at(a, x, y) && at(b, x, y)) return true;
+  return false;
 }
 
 function objectSummary(o: { id: number; kind: ObjectKind; box: Box; area: number }) {

@@ -8,8 +8,44 @@ import type { SegmentOutputs } from "./segment-image.js";
 export const OUTPUT_FILES = {
   labels: "labels.png",
   overlay: "overlay.png",
+  /** Slide mode only. */
+  chromosomes: "chromosomes.json",
   report: "report.json",
 } as const;
+
+/** What an image's results hold besides its report, as resultFiles lists them. */
+export const PICTURE_FILES = [OUTPUT_FILES.labels, OUTPUT_FILES.overlay, OUTPUT_FILES.chromosomes];
+
+export interface ResultFile {
+  name: string;
+  data: string | Uint8Array;
+  contentType: string;
+}
+
+/**
+ * The files of one image's results, in the order they must be written: the report last, so a
+ * report always describes the files beside it. `report` replaces the outputs' own (a caller's
+ * report with more fields).
+ */
+export function resultFiles(
+  outputs: SegmentOutputs,
+  report: object = outputs.report,
+): ResultFile[] {
+  return [
+    { name: OUTPUT_FILES.labels, data: outputs.labelsPng, contentType: "image/png" },
+    { name: OUTPUT_FILES.overlay, data: outputs.overlayPng, contentType: "image/png" },
+    ...(outputs.chromosomes
+      ? [
+          {
+            name: OUTPUT_FILES.chromosomes,
+            data: JSON.stringify(outputs.chromosomes),
+            contentType: "application/json",
+          },
+        ]
+      : []),
+    { name: OUTPUT_FILES.report, data: resultJson(report), contentType: "application/json" },
+  ];
+}
 
 /** Written instead of the outputs when an image is refused. */
 export const ERROR_FILE = "error.json";
@@ -22,7 +58,7 @@ export const ERROR_FILE = "error.json";
  */
 export const RESULT_FILES_TO_CLEAR: readonly (readonly string[])[] = [
   [OUTPUT_FILES.report, ERROR_FILE],
-  [OUTPUT_FILES.labels, OUTPUT_FILES.overlay],
+  PICTURE_FILES,
 ];
 
 /** Removes the results of one image, in the order of `RESULT_FILES_TO_CLEAR`. */
@@ -43,15 +79,11 @@ export function resultJson(value: object): string {
   return JSON.stringify(value, null, 2);
 }
 
-/**
- * Replaces the results in `dir` with labels.png, overlay.png and report.json, each whole or not
- * at all. The report comes last, so a report always describes the pictures beside it.
- */
+/** Replaces the results in `dir` with the files of `resultFiles`, each whole or not at all. */
 export async function writeSegmentOutputs(dir: string, outputs: SegmentOutputs): Promise<void> {
   await clearFolder(dir);
-  await writeFileAtomically(join(dir, OUTPUT_FILES.labels), outputs.labelsPng);
-  await writeFileAtomically(join(dir, OUTPUT_FILES.overlay), outputs.overlayPng);
-  await writeFileAtomically(join(dir, OUTPUT_FILES.report), resultJson(outputs.report));
+  for (const file of resultFiles(outputs))
+    await writeFileAtomically(join(dir, file.name), file.data);
 }
 
 /** Replaces the results in `dir` with error.json. */

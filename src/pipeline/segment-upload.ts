@@ -9,7 +9,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { UserError } from "../errors.js";
 import { segmentImage } from "../infer/segment-image.js";
 import type { SegmentOptions, SegmentReport } from "../infer/segment-image.js";
-import { ERROR_FILE, OUTPUT_FILES, clearResults, resultJson } from "../infer/write-outputs.js";
+import { ERROR_FILE, clearResults, resultFiles, resultJson } from "../infer/write-outputs.js";
 import type { SegmentError } from "../infer/write-outputs.js";
 import { UPLOADS_PREFIX, hasDotSegments, isImageName, resultsFolderFor } from "./bucket-layout.js";
 import type { ModelSource } from "./model-source.js";
@@ -116,9 +116,8 @@ export async function segmentUpload(
     modelPointerProblem: pointerProblem,
   };
   await clearEarlierResults();
-  await put(OUTPUT_FILES.labels, outputs.labelsPng, "image/png");
-  await put(OUTPUT_FILES.overlay, outputs.overlayPng, "image/png");
-  // last: a report means its pictures are there
-  await put(OUTPUT_FILES.report, resultJson(report), "application/json");
+  // in order: the report last, so a report means its pictures are there
+  for (const file of resultFiles(outputs, report))
+    await put(file.name, file.data, file.contentType);
   return { status: "segmented", key, results, report };
 }
