@@ -199,9 +199,11 @@ async function collect(
       : "no result";
     return { ...entry, report: `${image.name}/${ERROR_FILE}`, result: { error: reason } };
   }
+  const copied: string[] = [];
   for (const name of PICTURE_FILES) {
     const bytes = await read(name);
     if (bytes) await writeFileAtomically(join(folder, name), bytes);
+    if (bytes) copied.push(name);
   }
   await writeFileAtomically(join(folder, OUTPUT_FILES.report), report);
   const { image: grey } = await decodeGreyImage(await readFile(image.file), image.file);
@@ -214,7 +216,13 @@ async function collect(
       .png()
       .toBuffer(),
   );
-  return { ...entry, result: JSON.parse(Buffer.from(report).toString()) as UploadReport };
+  return {
+    ...entry,
+    ...(copied.includes(OUTPUT_FILES.chromosomes) && {
+      chromosomes: `${image.name}/${OUTPUT_FILES.chromosomes}`,
+    }),
+    result: JSON.parse(Buffer.from(report).toString()) as UploadReport,
+  };
 }
 
 /**

@@ -13,6 +13,8 @@ export interface PageEntry {
   input: string;
   overlay: string;
   report: string;
+  /** Slide mode: chromosomes.json, the chromosomes in COCO format. */
+  chromosomes?: string;
   /** The report, or why there is none. */
   result: UploadReport | { error: string };
 }
@@ -45,7 +47,7 @@ export function renderIndexPage(entries: PageEntry[], title: string): string {
 </head>
 <body>
 <h1>${escape(title)}</h1>
-<p>Overlay colours: ${legend}.</p>
+<p>Overlay colours, crop mode: ${legend}. Slide mode: a colour per chromosome, overlaps outlined in white.</p>
 ${entries.map(section).join("\n")}
 </body>
 </html>
@@ -69,10 +71,21 @@ function section(entry: PageEntry): string {
   ];
   if (result.objects) {
     const segmented = result.objects.filter((o) => o.segmented);
-    rows.splice(2, 0, [
-      "objects",
-      `${result.objects.length} found, ${segmented.length} segmented, ${segmented.filter((o) => o.overlapping).length} overlapping`,
-    ]);
+    const resolved = segmented.filter((o) => o.crossingResolved).length;
+    rows.splice(
+      2,
+      0,
+      ["chromosomes", String(result.chromosomeCount ?? "—")],
+      ["crossings resolved", String(resolved)],
+      [
+        "objects",
+        `${result.objects.length} found, ${segmented.length} segmented, ${segmented.filter((o) => o.overlapping).length} overlapping`,
+      ],
+      ...(result.unresolved ?? []).map(({ object, reason }): [string, string] => [
+        `object ${object}`,
+        reason,
+      ]),
+    );
   }
   return `<section>
 <h2>${escape(entry.name)}</h2>
@@ -81,7 +94,7 @@ function section(entry: PageEntry): string {
 <figure><img src="${attr(entry.overlay)}" alt="overlay"><figcaption>overlay</figcaption></figure>
 </div>
 <table>${rows.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join("")}</table>
-<p><a href="${attr(entry.report)}">report.json</a></p>
+<p><a href="${attr(entry.report)}">report.json</a>${entry.chromosomes ? ` · <a href="${attr(entry.chromosomes)}">chromosomes.json</a> (COCO)` : ""}</p>
 </section>`;
 }
 
