@@ -11,9 +11,9 @@ describe("clearResults", () => {
     });
     const started = (name: string) => events.indexOf(`start ${name}`);
     const done = (name: string) => events.indexOf(`done ${name}`);
-    for (const picture of ["labels.png", "overlay.png"])
+    for (const picture of ["labels.png", "overlay.png", "chromosomes.json"])
       for (const verdict of ["report.json", "error.json"])
         expect(started(picture)).toBeGreaterThan(done(verdict));
-    expect(events).toHaveLength(8);
+    expect(events).toHaveLength(10);
   });
 });
