@@ -60,7 +60,9 @@ export function trainCommand(): Command {
     .description(
       "Train SegNet on a dataset in the Kaggle layout with Adam, stopping early when the validation loss stops " +
         "improving, and keep the best epoch's weights. Samples are padded (never resized) to a multiple of " +
-        "2^depth; with --augment, flips and 90° rotations keep label 1 on the smaller chromosome.\n\n" +
+        "2^depth; augmentation (flips and 90° rotations) keeps label 1 on the smaller chromosome. By default " +
+        "the loss is cross-entropy + Dice, permutation-invariant (A and B named by area afterwards), with " +
+        "augmentation: the recipe that won at the same budget (docs/accuracy.md).\n\n" +
         `Writes to --out: model.json + weights.bin (the best model, saved each time it improves), ${REPORT_FILE} ` +
         `(configuration, data hash, split, backend, per-epoch history, best epoch, why it stopped), ${CURVE_FILE} ` +
         "and checkpoint/ (the last epoch with the optimizer's state, for --resume). Ctrl-C or SIGTERM stops after the " +
@@ -150,7 +152,9 @@ export function trainCommand(): Command {
         "against them with A and B swapped); predictions then name the smaller chromosome A",
       TRAIN_DEFAULTS.permutationInvariant,
     )
+    .option("--no-permutation-invariant", "train against the labels as given (A the smaller)")
     .option("--augment", "random flips and 90° rotations", TRAIN_DEFAULTS.augment)
+    .option("--no-augment", "no flips and rotations")
     .option(
       "--jitter <x>",
       "random grey scaling by up to ± this fraction (0 = off)",

@@ -54,6 +54,7 @@ describe("local pipeline", () => {
       "results/day 1/paire é.png/labels.png",
       "results/day 1/paire é.png/overlay.png",
       "results/day 1/paire é.png/report.json",
+      "results/slide.tif/chromosomes.json",
       "results/slide.tif/labels.png",
       "results/slide.tif/overlay.png",
       "results/slide.tif/report.json",
