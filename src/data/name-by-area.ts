@@ -27,10 +27,14 @@ export function chromosomeAreas(labels: ArrayLike<number>): { a: number; b: numb
   return { a, b };
 }
 
-/** True when chromosome A is the larger: the two names must change places (ties keep them). */
+/**
+ * True when the names must change places: chromosome A is the larger of two, or a lone
+ * chromosome is called B (a lone chromosome is A, as slide mode and the `slides` preset label
+ * it). Ties keep the names.
+ */
 export function namesSwapped(labels: ArrayLike<number>): boolean {
   const { a, b } = chromosomeAreas(labels);
-  return a > b;
+  return a === 0 ? b > 0 : b > 0 && a > b;
 }
 
 /** Exchanges labels 1 and 2 in place. */
@@ -57,7 +61,7 @@ export function agreementBothWays(
   return { asNamed, swapped };
 }
 
-/** Renames one image's labels in place so that A is the smaller chromosome; true if they changed. */
+/** Renames one image's labels in place so that A is the smaller (or lone) chromosome; true if they changed. */
 export function nameByArea(labels: Uint8Array): boolean {
   const swap = namesSwapped(labels);
   if (swap) swapChromosomeLabels(labels);

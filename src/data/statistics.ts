@@ -75,9 +75,11 @@ function spread(values: Int32Array): PixelCountSpread {
   return { p10: at(0.1), median: at(0.5), p90: at(0.9) };
 }
 
+/** Distinct pairs; single chromosomes (a negative partner id) are no pair. */
 function countPairs(pairIds: Int32Array): number {
   const pairs = new Set<string>();
   for (let i = 0; i < pairIds.length; i += 2) {
+    if (pairIds[i] < 0 || pairIds[i + 1] < 0) continue;
     const [a, b] = [pairIds[i], pairIds[i + 1]].sort((x, y) => x - y);
     pairs.add(`${a}-${b}`);
   }

@@ -102,6 +102,7 @@ export function samplePairs(
     pairIds: new Int32Array(2 * count),
   };
   const taken = new Map<number, Set<number>>();
+  const shown = new Set<number>();
   const dropped = new Set<number>();
   const work = { pairsVisited: 0, placementsTried: 0, posesRotated: 0, pairsUnplaced: 0 };
   let made = 0;
@@ -112,7 +113,7 @@ export function samplePairs(
       if (dropped.has(p)) continue;
       work.pairsVisited++;
       const placements = taken.get(p) ?? new Set<number>();
-      const tried = samplePair(pairAt(p), slots[made], placements, poses, samples, sampling);
+      const tried = samplePair(pairAt(p), slots[made], placements, shown, poses, samples, sampling);
       work.placementsTried += tried.tries;
       if (!tried.made) {
         dropped.add(p);
@@ -143,12 +144,15 @@ export function pairAt(p: number): [number, number] {
 
 /**
  * Draws placements of pair (i, j) until one makes a sample in `slot`, at most TRIES_PER_PAIR
- * times. `taken` holds the placements the pair already gave and gets the new one.
+ * times. `taken` holds the placements the pair already gave and gets the new one; `shown`, the
+ * poses (chromosome × angles + angle) already shown alone, over all pairs. A single whose
+ * chromosome has been shown alone at every angle becomes a crossing.
  */
 function samplePair(
   [i, j]: [number, number],
   slot: number,
   taken: Set<number>,
+  shown: Set<number>,
   poses: PoseCache,
   samples: SampleSet & { pairIds: Int32Array },
   sampling: PairSampling,
@@ -157,53 +161,76 @@ function samplePair(
   const px = FRAME_HEIGHT * FRAME_WIDTH;
   const grey = samples.grey.subarray(slot * px, (slot + 1) * px);
   const labels = samples.labels.subarray(slot * px, (slot + 1) * px);
-  const kind = sampling.mix ? drawKind(sampling.mix, random) : "crossing";
-  // a single shows either chromosome of the pair, so every chromosome is shown alone
-  const [first, second] = kind === "single" && random() < 0.5 ? [j, i] : [i, j];
+  let kind = sampling.mix ? drawKind(sampling.mix, random) : "crossing";
+  if (kind === "single") {
+    // either chromosome of the pair, so every chromosome is shown alone
+    const lone = random() < 0.5 ? j : i;
+    const made = sampleSingle(lone, shown, poses, grey, labels, sampling);
+    if (made) {
+      samples.pairIds[2 * slot] = lone;
+      samples.pairIds[2 * slot + 1] = NO_PARTNER;
+      return made;
+    }
+    kind = "crossing";
+  }
   for (let tries = 1; tries <= TRIES_PER_PAIR; tries++) {
     const angleA = Math.floor(random() * angles);
     const angleB = Math.floor(random() * angles);
-    const a = poses.get(first, angleA);
-    const b = kind === "single" ? a : poses.get(second, angleB);
-    let placement: Placement | undefined;
-    if (kind === "single") {
-      placement = { dx: 0, dy: 0 };
-      if (a.width > FRAME_WIDTH - 2 || a.height > FRAME_HEIGHT - 2) continue;
-    } else {
-      placement =
-        kind === "touching"
-          ? touchingPlacement(
-              a,
-              b,
-              gridOffset(a.height, b.height, offsetStep, random),
-              random() < 0.5,
-            )
-          : {
-              dx: gridOffset(a.width, b.width, offsetStep, random),
-              dy: gridOffset(a.height, b.height, offsetStep, random),
-            };
-      if (!placement || !fitsFrame(a, b, placement)) continue;
-      if (kind === "crossing" && overlapCount(a, b, placement) < minOverlap) continue;
-    }
+    const a = poses.get(i, angleA);
+    const b = poses.get(j, angleB);
+    const placement =
+      kind === "touching"
+        ? touchingPlacement(
+            a,
+            b,
+            gridOffset(a.height, b.height, offsetStep, random),
+            random() < 0.5,
+          )
+        : {
+            dx: gridOffset(a.width, b.width, offsetStep, random),
+            dy: gridOffset(a.height, b.height, offsetStep, random),
+          };
+    if (!placement || !fitsFrame(a, b, placement)) continue;
+    if (kind === "crossing" && overlapCount(a, b, placement) < minOverlap) continue;
     // fitting the frame bounds the offsets to ±93, so 8 bits each
     const key =
       (((angleA * angles + angleB) * 256 + placement.dx + 128) * 256 + placement.dy + 128) * 3 +
       KINDS.indexOf(kind);
     if (taken.has(key)) continue;
-    let aIsLabel1: boolean | undefined = true;
-    if (kind === "single") composeSingle(a, grey, labels);
-    else {
-      const gain = sampling.overlapGain ? drawBetween(sampling.overlapGain, random) : 1;
-      const overlapNeeded = kind === "crossing" ? minOverlap : 0;
-      aIsLabel1 = composeCleaned(a, b, placement, grey, labels, overlapNeeded, gain);
-    }
+    const gain = sampling.overlapGain ? drawBetween(sampling.overlapGain, random) : 1;
+    const aIsLabel1 = composeCleaned(a, b, placement, grey, labels, kind, minOverlap, gain);
     if (aIsLabel1 === undefined) continue;
     taken.add(key);
-    samples.pairIds[2 * slot] = aIsLabel1 ? first : second;
-    samples.pairIds[2 * slot + 1] = kind === "single" ? NO_PARTNER : aIsLabel1 ? second : first;
+    samples.pairIds[2 * slot] = aIsLabel1 ? i : j;
+    samples.pairIds[2 * slot + 1] = aIsLabel1 ? j : i;
     return { made: true, tries };
   }
   return { made: false, tries: TRIES_PER_PAIR };
+}
+
+/** Chromosome `lone` alone at an angle not shown before, cleaned as the pairs are; null when none is left. */
+function sampleSingle(
+  lone: number,
+  shown: Set<number>,
+  poses: PoseCache,
+  grey: Uint8Array,
+  labels: Uint8Array,
+  { angles, random }: PairSampling,
+): { made: true; tries: number } | null {
+  const left = Array.from({ length: angles }, (_, angle) => angle).filter(
+    (angle) => !shown.has(lone * angles + angle),
+  );
+  for (let tries = 1; left.length > 0; tries++) {
+    const angle = left.splice(Math.floor(random() * left.length), 1)[0];
+    shown.add(lone * angles + angle);
+    const pose = poses.get(lone, angle);
+    if (!fitsFrame(pose, pose, { dx: 0, dy: 0 })) continue;
+    composeSingle(pose, grey, labels);
+    reassignSpecks(labels, FRAME_HEIGHT, FRAME_WIDTH);
+    clearBackground(grey, labels);
+    if (labelCounts(labels)[1] > 0) return { made: true, tries };
+  }
+  return null;
 }
 
 const KINDS: readonly SampleKind[] = ["crossing", "touching", "single"];
@@ -245,9 +272,9 @@ function gridOffset(sizeA: number, sizeB: number, step: number, random: Random):
 
 /**
  * Composes `b` placed over `a` into `grey` and `labels`, cleaned as a reader's default cleaning
- * would leave it. Returns whether `a` got label 1 (the smaller), or undefined when the overlap
- * left after the cleaning (which drops isolated pixels) is under `minOverlap` (for a touching
- * pair, 0: when the cleaning left an overlap, or took a chromosome away).
+ * would leave it. Returns whether `a` got label 1 (the smaller), or undefined when the cleaning
+ * (which drops isolated pixels) left a crossing under `minOverlap` overlap pixels, or a touching
+ * pair with an overlap or without one of its chromosomes.
  */
 function composeCleaned(
   a: Pose,
@@ -255,6 +282,7 @@ function composeCleaned(
   placement: Placement,
   grey: Uint8Array,
   labels: Uint8Array,
+  kind: "crossing" | "touching",
   minOverlap: number,
   overlapGain: number,
 ): boolean | undefined {
@@ -262,8 +290,9 @@ function composeCleaned(
   reassignSpecks(labels, FRAME_HEIGHT, FRAME_WIDTH);
   clearBackground(grey, labels);
   const [, pixels1, pixels2, overlap] = labelCounts(labels);
-  if (minOverlap === 0 ? overlap > 0 || !pixels1 || !pixels2 : overlap < minOverlap)
-    return undefined;
+  const kept =
+    kind === "crossing" ? overlap >= minOverlap : overlap === 0 && pixels1 > 0 && pixels2 > 0;
+  if (!kept) return undefined;
   // The cleaning can move a pixel between near-equal chromosomes: keep label 1 the smaller.
   if (pixels1 > pixels2) swapChromosomeLabels(labels);
   return aIsSmaller === pixels1 <= pixels2;

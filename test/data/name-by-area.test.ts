@@ -17,6 +17,14 @@ describe("naming chromosomes by area", () => {
     expect([...larger]).toEqual([0, 2, 2, 2, 1, 3]);
   });
 
+  it("calls a lone chromosome A, whichever channel it came in", () => {
+    const lone = Uint8Array.from([0, 2, 2, 2]);
+    expect(nameByArea(lone)).toBe(true);
+    expect([...lone]).toEqual([0, 1, 1, 1]);
+    expect(nameByArea(lone)).toBe(false);
+    expect(nameByArea(Uint8Array.from([0, 0]))).toBe(false);
+  });
+
   it("keeps the names on a tie", () => {
     const tie = Uint8Array.from([1, 2, 3]);
     expect(nameByArea(tie)).toBe(false);
