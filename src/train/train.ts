@@ -20,7 +20,7 @@ import { assembleBatch } from "./batches.js";
 import { inverseSqrtFrequencyWeights, makeLoss } from "./loss.js";
 import { PLATEAU_FACTOR } from "./train-config.js";
 import type { TrainConfig } from "./train-config.js";
-import { CURVE_FILE, REPORT_FILE } from "./training-report.js";
+import { CURVE_FILE, REPORT_FILE, readTrainingReport } from "./training-report.js";
 import type { EpochRecord, StopReason, TrainingReport } from "./training-report.js";
 import { Confusion } from "./metrics.js";
 import { trainingStep } from "./step.js";
@@ -82,6 +82,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
   });
   const resolvedConfig = { ...config, classWeights };
 
+  if (run.resume) await checkResumedConfig(out, config);
   const { model, state } = run.resume
     ? await resumeFrom(out)
     : { model: buildSegNet(config.model, config.seed), state: freshState() };
@@ -243,6 +244,29 @@ async function resumeFrom(out: string): Promise<{ model: tf.LayersModel; state: 
     );
   }
   return { model: await loadModel(folder), state };
+}
+
+/** What a resumed run may change: how long it goes on. */
+const CHANGEABLE_ON_RESUME: readonly (keyof TrainConfig)[] = ["maxEpochs", "patience"];
+
+/**
+ * Refuses to resume a run with other settings than it was trained with (as its report records
+ * them; settings the report predates are not compared), since the result would be neither run.
+ */
+async function checkResumedConfig(out: string, config: TrainConfig): Promise<void> {
+  const saved = (await readTrainingReport(join(out, REPORT_FILE)))?.config;
+  if (!saved) return;
+  const differing = (Object.keys(saved) as (keyof TrainConfig)[]).filter(
+    (key) =>
+      !CHANGEABLE_ON_RESUME.includes(key) &&
+      !(key === "classWeights" && config.classWeights === undefined) &&
+      JSON.stringify(saved[key]) !== JSON.stringify(config[key]),
+  );
+  if (differing.length)
+    throw new UserError(
+      `${out} was trained with ${differing.map((key) => `${key} ${JSON.stringify(saved[key])}`).join(", ")}; ` +
+        `resume it with the same settings (only ${CHANGEABLE_ON_RESUME.join(" and ")} may change)`,
+    );
 }
 
 async function writeReport(out: string, report: TrainingReport): Promise<void> {

@@ -147,8 +147,11 @@ describe("training", () => {
         backend: "wasm",
         resume,
       });
-      const weights = model.getWeights().map((w) => w.dataSync().slice());
       model.dispose();
+      // the last epoch's weights (the model returned holds the best epoch's)
+      const last = await loadModel(join(out, "checkpoint"));
+      const weights = last.getWeights().map((w) => w.dataSync().slice());
+      last.dispose();
       return { report, weights };
     };
     const first = await run(join(folder, "resumed"), 2);
@@ -162,6 +165,22 @@ describe("training", () => {
     );
     expect(resumed.report.bestEpoch).toBe(straight.report.bestEpoch);
     expect(resumed.weights).toEqual(straight.weights);
+  });
+
+  it("refuses to resume a run with other settings than it was trained with", async () => {
+    const out = join(folder, "resumed");
+    await expect(
+      train({
+        config: { ...tiny, permutationInvariant: true, loss: "dice", maxEpochs: 5 },
+        dataset,
+        dataSha256: "test",
+        out,
+        backend: "wasm",
+        resume: true,
+      }),
+    ).rejects.toThrow(
+      /trained with schedule "plateau", minDelta 1000000000, loss "crossentropy"; resume it with the same settings/,
+    );
   });
 
   it("stops on an interrupt after the current batch, keeping what was saved", async () => {
