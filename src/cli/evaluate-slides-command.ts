@@ -106,9 +106,13 @@ async function scoreResults(
     throw new UserError(
       `${annotation.image}: annotated as ${annotation.width} × ${annotation.height}, but ${labelsFile} is ${width} × ${height}`,
     );
-  const report = JSON.parse(await readFile(join(folder, OUTPUT_FILES.report), "utf8")) as {
-    chromosomeCount?: number;
-  };
+  const reportFile = join(folder, OUTPUT_FILES.report);
+  let report: { chromosomeCount?: number };
+  try {
+    report = JSON.parse(await readFile(reportFile, "utf8")) as typeof report;
+  } catch {
+    throw new UserError(`${annotation.image}: no readable ${reportFile} beside ${labelsFile}`);
+  }
   return scoreSlide(decoded.data, width, height, annotation, report.chromosomeCount ?? null, {
     radius,
   });

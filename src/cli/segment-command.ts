@@ -39,9 +39,12 @@ export function segmentCommand(): Command {
         `slide — a whole metaphase: chromosome objects are found as the generator finds them, nuclei and debris ` +
         `skipped, each object decimated ÷ 2 (as the training data was made), segmented, and put back at full ` +
         `resolution. auto (the default) takes images up to ${CROP_MODE_MAX_SIDE} × ${CROP_MODE_MAX_SIDE} as crops.\n\n` +
-        "For each input, <out>/<name>/ receives labels.png (8-bit, values 0–3), overlay.png (the input with the " +
-        "classes tinted) and report.json (size, mode, pixels per class, objects in slide mode, model sha256, " +
-        "timings), where <name> is the file's name, or its path inside a folder given as input. Folders are " +
+        "For each input, <out>/<name>/ receives labels.png (8-bit, values 0–3; in slide mode a lone chromosome " +
+        "is 1), overlay.png (crop mode: the input with the classes tinted; slide mode: each chromosome in a colour " +
+        "of its own, overlaps outlined in white), report.json (size, mode, pixels per class, model sha256, " +
+        "timings; in slide mode every object with its chromosomes and whether a crossing was resolved, " +
+        "chromosomeCount and the unresolved objects with the reason) and, in slide mode, chromosomes.json " +
+        "(every chromosome with its whole mask through any crossing, in COCO instance format), where <name> is the file's name, or its path inside a folder given as input. Folders are " +
         "searched recursively for .png .tif .tiff .jpg .jpeg (any case), following symbolic links; a link " +
         "looping back, a broken link and a missing input are reported as failed. A JPEG is turned upright " +
         "by its EXIF orientation; of a multi-page TIFF the first page is segmented (report.json's pages " +

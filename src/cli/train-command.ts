@@ -182,7 +182,7 @@ export function trainCommand(): Command {
     )
     .option(
       "-s, --seed <n>",
-      "shuffling, augmentation and grouped split",
+      "initial weights, shuffling, augmentation and grouped split",
       seed,
       TRAIN_DEFAULTS.seed,
     )

@@ -3,7 +3,7 @@
  * it reported where no crossing is, and how far its chromosome count is off.
  */
 import { OVERLAP } from "../classes.js";
-import { labelComponents } from "../image/morphology.js";
+import { componentPixels, labelComponents } from "../image/morphology.js";
 import type { AnnotatedPoint, SlideAnnotation } from "./slide-annotations.js";
 
 /** A connected region of overlap pixels in a slide's labels. */
@@ -47,7 +47,7 @@ export function scoreSlide(
   const radius = options.radius ?? DEFAULT_RADIUS;
   const mask = labels.map((label) => (label === OVERLAP ? 1 : 0));
   const { labels: regionOf, count } = labelComponents(mask, width, height);
-  const regions = regionPixels(regionOf, count);
+  const regions = componentPixels(regionOf, count);
   const near = (pixels: number[], points: readonly AnnotatedPoint[]) =>
     points.some((point) => pixels.some((p) => distance(p, width, point) <= radius));
 
@@ -75,13 +75,6 @@ export function scoreSlide(
         ? null
         : reportedCount - annotation.chromosomeCount,
   };
-}
-
-/** The pixel indices of each region, regions[id − 1]. */
-function regionPixels(regionOf: Int32Array, count: number): number[][] {
-  const regions: number[][] = Array.from({ length: count }, () => []);
-  regionOf.forEach((id, p) => id && regions[id - 1].push(p));
-  return regions;
 }
 
 /** Overlap pixels in the square of half-side `radius` around `point`. */

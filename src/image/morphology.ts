@@ -50,6 +50,13 @@ export function labelComponents(
   return { labels, count };
 }
 
+/** The pixel indices of each component of a label image, pixels[id − 1] for labels 1 … count. */
+export function componentPixels(labels: Int32Array, count: number): number[][] {
+  const pixels: number[][] = Array.from({ length: count }, () => []);
+  labels.forEach((id, p) => id && pixels[id - 1].push(p));
+  return pixels;
+}
+
 /** The bounding box of each component of a label image, boxes[id − 1] for labels 1 … count. */
 export function componentBoxes(
   labels: Int32Array,

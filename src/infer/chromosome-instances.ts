@@ -7,7 +7,7 @@
  * touch first, so the instances cover the whole object.
  */
 import { OVERLAP } from "../classes.js";
-import { labelComponents } from "../image/morphology.js";
+import { componentPixels, labelComponents } from "../image/morphology.js";
 
 /** One chromosome of an object: a mask over the object's box, and its channel. */
 export interface ObjectInstance {
@@ -38,9 +38,8 @@ export function objectInstances(
     for (let p = 0; p < size; p++)
       mask[p] = objectMask[p] && (labels[p] === channel || labels[p] === OVERLAP) ? 1 : 0;
     const { labels: partOf, count } = labelComponents(mask, width, height);
-    const pixels: number[][] = Array.from({ length: count }, () => []);
-    partOf.forEach((id, p) => id && pixels[id - 1].push(p));
-    for (const part of pixels) if (part.length >= minArea) parts.push({ channel, pixels: part });
+    for (const part of componentPixels(partOf, count))
+      if (part.length >= minArea) parts.push({ channel, pixels: part });
   }
   if (parts.length === 0) parts.push({ channel: 1, pixels: indicesOf(objectMask) });
   const instances = parts.map(({ channel, pixels }) => {
