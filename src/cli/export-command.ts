@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { Command, Option } from "commander";
+import type { ChromosomeNaming } from "../data/name-by-area.js";
 import { exportToOnnx } from "../export/export.js";
 import { MAX_ABS_DIFFERENCE, MIN_ARGMAX_AGREEMENT, loadParityImage } from "../export/parity.js";
 import { writeFileAtomically } from "../files.js";
@@ -17,6 +18,7 @@ interface ExportFlags {
   out?: string;
   parityImage: string;
   backend: BackendChoice;
+  naming?: ChromosomeNaming;
 }
 
 export function exportCommand(): Command {
@@ -48,6 +50,14 @@ export function exportCommand(): Command {
       positive(true),
     )
     .addOption(
+      new Option(
+        "--naming <who>",
+        "who names chromosomes A and B, for a model without its training-report.json: network (trained " +
+          "on the labels as given) or area (trained with the permutation-invariant loss, the default since " +
+          "December 2026); with a report, the report's",
+      ).choices(["network", "area"]),
+    )
+    .addOption(
       new Option("--backend <name>", "TensorFlow.js backend of the reference run")
         .choices(BACKEND_CHOICES)
         .default("auto"),
@@ -59,6 +69,12 @@ export function exportCommand(): Command {
       const folder = await modelFolder(flags.model);
       const model = await loadModel(flags.model);
       const report = await readTrainingReport(join(folder, REPORT_FILE));
+      if (!report && !flags.naming) {
+        console.error(
+          `warning: no ${REPORT_FILE} in ${folder}: the export says the network names chromosomes A and B ` +
+            "itself; for a model trained with the permutation-invariant loss (train's default) add --naming area",
+        );
+      }
       const parityImage = await loadParityImage(flags.parityImage);
       const started = performance.now();
       const { bytes, metadata } = await exportToOnnx({
@@ -66,6 +82,7 @@ export function exportCommand(): Command {
         report,
         parityImage,
         switchTolerance: flags.switchTolerance,
+        naming: flags.naming,
       });
       const out = flags.out ?? join(folder, "model.onnx");
       await writeFileAtomically(out, bytes);
@@ -90,4 +107,3 @@ export function exportCommand(): Command {
     });
 }
 
-/** The training report beside the model; null when there is none. */

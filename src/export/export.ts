@@ -3,6 +3,7 @@
  * tfjs's probabilities (see parity.ts).
  */
 import * as tf from "@tensorflow/tfjs";
+import type { ChromosomeNaming } from "../data/name-by-area.js";
 import { UserError } from "../errors.js";
 import type { GreyImage } from "../image/grey-image.js";
 import { modelDivisor } from "../model/predict.js";
@@ -28,6 +29,12 @@ export interface ExportInput {
    * @default the model's own
    */
   switchTolerance?: number;
+  /**
+   * Who names chromosomes A and B in the model's output (see data/name-by-area.ts); written to the
+   * metadata, where inference reads it. Must agree with the report when both are given.
+   * @default the report's (`area` for a permutation-invariant loss); `network` without a report
+   */
+  naming?: ChromosomeNaming;
 }
 
 export interface ExportedModel {
@@ -42,7 +49,9 @@ export async function exportToOnnx({
   report,
   parityImage,
   switchTolerance,
+  naming,
 }: ExportInput): Promise<ExportedModel> {
+  const chromosomeNaming = namingOf(report, naming);
   const unpools = model.layers.filter((l): l is MaxUnpooling2D => l instanceof MaxUnpooling2D);
   if (switchTolerance !== undefined) for (const layer of unpools) layer.tolerance = switchTolerance;
   const graph = new OnnxGraph([INPUT_NAME, OUTPUT_NAME]);
@@ -50,7 +59,7 @@ export async function exportToOnnx({
   graph.node("Transpose", [nchw], OUTPUT_NAME, { perm: [0, 2, 3, 1] }, { exact: true });
   const divisor = modelDivisor(model);
   const encode = (parity: ParityFigures) => {
-    const metadata = describe(model, report, divisor, unpools, parity);
+    const metadata = describe(model, report, chromosomeNaming, divisor, unpools, parity);
     const bytes = graph.encode({
       name: model.name,
       input: { name: INPUT_NAME, shape: ["batch", "height", "width", 1] },
@@ -84,9 +93,22 @@ export async function exportToOnnx({
   return encode(parity);
 }
 
+function namingOf(report: TrainingReport | null, naming?: ChromosomeNaming): ChromosomeNaming {
+  if (!report) return naming ?? "network";
+  const trained = chromosomeNamingOf(report.config);
+  if (naming && naming !== trained) {
+    throw new UserError(
+      `the training report says the model's chromosomes are named by ${trained === "area" ? "area" : "the network"} ` +
+        `(permutationInvariant: ${report.config.permutationInvariant}), not by ${naming}`,
+    );
+  }
+  return trained;
+}
+
 function describe(
   model: tf.LayersModel,
   report: TrainingReport | null,
+  chromosomeNaming: ChromosomeNaming,
   divisor: number,
   unpools: MaxUnpooling2D[],
   parity: ParityFigures,
@@ -106,7 +128,7 @@ function describe(
       config: report?.config.model ?? null,
       parameters: model.countParams(),
       switchTolerance: unpools[0]?.tolerance ?? null,
-      chromosomeNaming: report ? chromosomeNamingOf(report.config) : "network",
+      chromosomeNaming,
     },
     training: report && {
       data: { file: report.data.file, sha256: report.data.sha256, samples: report.data.count },

@@ -49,25 +49,38 @@ export async function segmentCrops(
   for (const symmetry of SYMMETRIES) {
     const views = crops.map((crop, k) => ({ crop: k, ...symmetryView(crop, symmetry) }));
     for (const group of groupBySize(views)) {
-      await forEachPrediction(model, group, batchSize, (view, probabilities, at) => {
-        const { width, height } = view.image;
-        const sum = sums[view.crop];
-        // Views of one crop may name its chromosomes differently: name each before adding it.
-        const channel =
-          byArea && namesSwapped(viewLabels(view, probabilities, at)) ? SWAPPED : SAME;
-        for (let y = 0; y < height; y++) {
-          for (let x = 0; x < width; x++) {
-            const from = (at.offset + y * at.rowStride + x) * NUM_CLASSES;
-            const to = (view.source ? view.source[y * width + x] : y * width + x) * NUM_CLASSES;
-            for (let c = 0; c < NUM_CLASSES; c++) sum[to + channel[c]] += probabilities[from + c];
-          }
-        }
-      });
+      await forEachPrediction(model, group, batchSize, (view, probabilities, at) =>
+        addView(sums[view.crop], view, probabilities, at, byArea),
+      );
     }
   }
   const labels = sums.map(labelsOf);
   if (byArea) labels.forEach(nameByArea);
   return labels;
+}
+
+/**
+ * Adds a view's probabilities to its crop's sums, at the crop's pixels. With `byArea`, a view
+ * whose most probable labels name the larger chromosome A adds its A and B channels swapped:
+ * views of one crop may name its chromosomes differently, and averaging them unnamed would blur
+ * the two together.
+ */
+export function addView(
+  sum: Float32Array,
+  view: View,
+  probabilities: Float32Array,
+  at: Placement,
+  byArea: boolean,
+): void {
+  const { width, height } = view.image;
+  const channel = byArea && namesSwapped(viewLabels(view, probabilities, at)) ? SWAPPED : SAME;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const from = (at.offset + y * at.rowStride + x) * NUM_CLASSES;
+      const to = (view.source ? view.source[y * width + x] : y * width + x) * NUM_CLASSES;
+      for (let c = 0; c < NUM_CLASSES; c++) sum[to + channel[c]] += probabilities[from + c];
+    }
+  }
 }
 
 const SAME = [0, 1, 2, 3];
@@ -84,7 +97,7 @@ function viewLabels(view: View, probabilities: Float32Array, at: Placement): Uin
 }
 
 /** A crop seen through a symmetry, with where each of its pixels came from. */
-interface View {
+export interface View {
   crop: number;
   image: GreyImage;
   /** source[k]: the crop's pixel index at the view's pixel k; null for the crop itself. */
@@ -113,7 +126,7 @@ function groupBySize(views: View[]): View[][] {
 }
 
 /** Where a view's pixels are in its batch's padded output: (y, x) is pixel offset + y × rowStride + x. */
-interface Placement {
+export interface Placement {
   offset: number;
   rowStride: number;
 }

@@ -60,6 +60,17 @@ describe("ONNX export", () => {
     await loaded.release();
   });
 
+  it("says who names chromosomes A and B: the network without a report, area when told", async () => {
+    const input = tf.input({ shape: [null, null, 1] });
+    const logits = tf.layers.conv2d({ filters: 4, kernelSize: 1 }).apply(input);
+    const softmax = tf.layers.activation({ activation: "softmax" }).apply(logits);
+    const model = tf.model({ inputs: input, outputs: softmax as tf.SymbolicTensor });
+    const unsaid = await exportToOnnx({ model, report: null, parityImage });
+    const told = await exportToOnnx({ model, report: null, parityImage, naming: "area" });
+    expect(unsaid.metadata.network.chromosomeNaming).toBe("network");
+    expect(told.metadata.network.chromosomeNaming).toBe("area");
+  });
+
   it("names a layer it cannot export", async () => {
     const input = tf.input({ shape: [null, null, 1] });
     const conv = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same" }).apply(input);
