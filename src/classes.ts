@@ -38,3 +38,6 @@ export function byClass(values: ArrayLike<number>): Record<ClassName, number> {
     number
   >;
 }
+
+/** One figure per class, e.g. the IoU of each. */
+export type PerClass = Record<ClassName, number>;

@@ -17,7 +17,7 @@ import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeDataset } from "../src/data/hdf5.js";
 import { allocateSamples } from "../src/data/samples.js";
-import { OnnxModel } from "../src/infer/onnx-model.js";
+import { OnnxModel } from "../src/onnx/onnx-model.js";
 import { MODEL_POINTER_KEY } from "../src/pipeline/bucket-layout.js";
 import { startLocalBucket } from "../src/pipeline/local-bucket.js";
 import { DAPI_CROP, LITE_MODEL, REPLICA_SAMPLE, linkedFolder, temporaryFolder } from "./helpers.js";

@@ -9,7 +9,7 @@ import { Command } from "commander";
 import { DEFAULT_COMPRESSION_LEVEL, loadDataset } from "../data/hdf5.js";
 import { UserError } from "../errors.js";
 import { SAMPLE_METAPHASE } from "../sample-images.js";
-import { megabytes, table } from "./format.js";
+import { megabytes, table } from "../format.js";
 import { KAGGLE_PRESET } from "../generate/kaggle/generate-kaggle.js";
 import { examples, integer } from "./options.js";
 import { PEAK_RSS_FILE_VARIABLE } from "./report-peak-memory.js";

@@ -11,7 +11,7 @@ import sharp from "sharp";
 import { decimatePlane } from "../image/decimate.js";
 import type { GreyImage } from "../image/grey-image.js";
 import { readGreyImage } from "../image/grey-image.js";
-import { OnnxModel } from "../infer/onnx-model.js";
+import { OnnxModel } from "../onnx/onnx-model.js";
 import { segmentCrops } from "../infer/segment-crops.js";
 import { segmentImage } from "../infer/segment-image.js";
 import { writeSegmentOutputs } from "../infer/write-outputs.js";
@@ -24,7 +24,7 @@ import { loadModel } from "../model/storage.js";
 import { SAMPLE_METAPHASE } from "../sample-images.js";
 import { UserError } from "../errors.js";
 import { measurePeak } from "./machine.js";
-import { table } from "./format.js";
+import { table } from "../format.js";
 import { examples, integer } from "./options.js";
 
 const DEFAULT_SLIDE = "../shared/data/metaphases/jpp21-m1-dapi.tif";

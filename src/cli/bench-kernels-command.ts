@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { Command } from "commander";
 import { configureWasmThreads, registerFastWasmKernels } from "../model/wasm-kernels.js";
-import { table } from "./format.js";
+import { table } from "../format.js";
 import { examples, integer } from "./options.js";
 
 interface BenchKernelsFlags {

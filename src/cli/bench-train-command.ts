@@ -9,7 +9,7 @@ import { seededRandom } from "../random.js";
 import type { Batch } from "../train/batches.js";
 import { makeLoss } from "../train/loss.js";
 import { trainingStep } from "../train/step.js";
-import { table } from "./format.js";
+import { table } from "../format.js";
 import { examples, integer } from "./options.js";
 
 interface BenchTrainFlags {

@@ -4,7 +4,7 @@ import { Command, Option } from "commander";
 import sharp from "sharp";
 import type { Rgb } from "../classes.js";
 import { UserError } from "../errors.js";
-import { OBJECT_KINDS, findChromosomes } from "../generate/find-chromosomes.js";
+import { OBJECT_KINDS, findChromosomes } from "../image/find-chromosomes.js";
 import { readKaggleChannels } from "../generate/kaggle/read.js";
 import { segmentKaggleChromosomes } from "../generate/kaggle/segment.js";
 import type { KaggleSegmentation } from "../generate/kaggle/segment.js";
@@ -12,7 +12,7 @@ import { KAGGLE_CROP, describeCrop } from "../generate/kaggle/slide.js";
 import { readGreyImage } from "../image/grey-image.js";
 import { renderSheet } from "../render/contact-sheet.js";
 import { renderColouredOutlines, renderOutlines } from "../render/outlines.js";
-import { table } from "./format.js";
+import { table } from "../format.js";
 import type { Box } from "../image/morphology.js";
 import { box, examples } from "./options.js";
 

@@ -8,7 +8,7 @@ import type { SlideScore } from "../evaluate/score-slide.js";
 import { readSlideAnnotations } from "../evaluate/slide-annotations.js";
 import type { SlideAnnotation } from "../evaluate/slide-annotations.js";
 import { OUTPUT_FILES } from "../infer/write-outputs.js";
-import { percent, table } from "./format.js";
+import { percent, table } from "../format.js";
 import { examples, positive } from "./options.js";
 
 interface EvaluateSlidesFlags {

@@ -9,7 +9,7 @@ import type { BackendChoice } from "../model/backend.js";
 import { loadModel, modelFolder } from "../model/storage.js";
 import { SAMPLE_METAPHASE } from "../sample-images.js";
 import { REPORT_FILE, readTrainingReport } from "../train/training-report.js";
-import { megabytes, percent } from "./format.js";
+import { megabytes, percent } from "../format.js";
 import { examples, positive } from "./options.js";
 
 interface ExportFlags {

@@ -13,7 +13,7 @@ import { UserError } from "../errors.js";
 import { PRESETS, generateDataset } from "../generate/generate.js";
 import { TRIES_PER_PAIR } from "../generate/sample-pairs.js";
 import type { Preset } from "../generate/generate.js";
-import { megabytes } from "./format.js";
+import { megabytes } from "../format.js";
 import { KAGGLE_PRESET } from "../generate/kaggle/generate-kaggle.js";
 import { PUBLISHED_FIGURES } from "../generate/kaggle/published-figures.js";
 import { KAGGLE_CROP, describeCrop } from "../generate/kaggle/slide.js";

@@ -6,7 +6,7 @@ import type { SampleDtype } from "../data/hdf5.js";
 import { UserError } from "../errors.js";
 import { compareWithPublished, describeFindings } from "../generate/kaggle/findings.js";
 import { generateKaggleDataset } from "../generate/kaggle/generate-kaggle.js";
-import { megabytes } from "./format.js";
+import { megabytes } from "../format.js";
 import { createProgress } from "./progress.js";
 
 export interface KaggleFlags {

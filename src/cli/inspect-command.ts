@@ -7,7 +7,7 @@ import type { LabelPolicy } from "../data/label-policy.js";
 import { datasetStatistics } from "../data/statistics.js";
 import type { DatasetStatistics } from "../data/statistics.js";
 import { contactSheetSize, renderContactSheet } from "../render/contact-sheet.js";
-import { percent, table } from "./format.js";
+import { percent, table } from "../format.js";
 import { examples } from "./options.js";
 import { createProgress } from "./progress.js";
 

@@ -18,8 +18,8 @@ import type { UploadOutcome, UploadReport } from "../pipeline/segment-upload.js"
 import { runTrainingJob } from "../pipeline/training-job.js";
 import { PRESET_NAMES } from "../model/config.js";
 import type { PresetName } from "../model/config.js";
-import { renderIndexPage } from "../render/index-page.js";
-import type { PageEntry } from "../render/index-page.js";
+import { renderIndexPage } from "../pipeline/index-page.js";
+import type { PageEntry } from "../pipeline/index-page.js";
 import { stretchContrast } from "../render/contrast.js";
 import { SAMPLE_METAPHASE } from "../sample-images.js";
 import { TRAIN_DEFAULTS } from "../train/train-config.js";

@@ -3,7 +3,7 @@ import { Command } from "commander";
 import { UserError } from "../errors.js";
 import { DEFAULT_LOCAL_DATA, startLocalBucket } from "../pipeline/local-bucket.js";
 import { ModelRegistry } from "../pipeline/model-registry.js";
-import { percent, table } from "./format.js";
+import { percent, table } from "../format.js";
 import { examples, positive } from "./options.js";
 
 interface BucketFlags {

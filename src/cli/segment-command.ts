@@ -6,7 +6,7 @@ import { DEFAULT_MODEL, DEFAULT_MODEL_NAME } from "../default-model.js";
 import { UserError } from "../errors.js";
 import { DEFAULT_MAX_PIXELS } from "../image/grey-image.js";
 import { findImages } from "../image/find-images.js";
-import { OnnxModel } from "../infer/onnx-model.js";
+import { OnnxModel } from "../onnx/onnx-model.js";
 import { CROP_MODE_MAX_SIDE, SEGMENT_MODES, segmentImage } from "../infer/segment-image.js";
 import type { SegmentMode, SegmentReport } from "../infer/segment-image.js";
 import { ERROR_FILE, writeSegmentError, writeSegmentOutputs } from "../infer/write-outputs.js";

@@ -1,6 +1,6 @@
 import { totalMilliseconds } from "../infer/segment-image.js";
 import type { SegmentReport } from "../infer/segment-image.js";
-import { table } from "./format.js";
+import { table } from "../format.js";
 
 /** One line per segmented image: size, mode, objects, overlap, time; then a note for each multi-page file. */
 export function printSegmentSummary(reports: SegmentReport[]): void {

@@ -20,7 +20,7 @@ import { LEARNING_RATE_SCHEDULES, PLATEAU_FACTOR, TRAIN_DEFAULTS } from "../trai
 import type { LearningRateSchedule } from "../train/train-config.js";
 import { CURVE_FILE, REPORT_FILE } from "../train/training-report.js";
 import type { EpochRecord } from "../train/training-report.js";
-import { percent } from "./format.js";
+import { percent } from "../format.js";
 import { examples, fraction, integer, numberList, positive, seed } from "./options.js";
 import { createProgress } from "./progress.js";
 

@@ -11,7 +11,8 @@ import type { SampleSet } from "../data/samples.js";
 import { renderSheet } from "../render/contact-sheet.js";
 import type { Panel } from "../render/contact-sheet.js";
 import { Confusion, imageMeanIoU } from "../train/metrics.js";
-import type { PerClass, SegmentationMetrics } from "../train/metrics.js";
+import type { PerClass } from "../classes.js";
+import type { SegmentationMetrics } from "../train/metrics.js";
 
 /** Predicts labels 0–3 for the samples `indices` of `set`: [indices.length, height, width]. */
 export type LabelPredictor = (

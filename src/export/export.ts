@@ -6,15 +6,15 @@ import * as tf from "@tensorflow/tfjs";
 import type { ChromosomeNaming } from "../data/name-by-area.js";
 import { UserError } from "../errors.js";
 import type { GreyImage } from "../image/grey-image.js";
-import { modelDivisor } from "../model/predict.js";
+import { modelDivisor } from "../model/segnet.js";
 import { MaxUnpooling2D, SWITCH_TOLERANCE } from "../model/unpool.js";
 import { chromosomeNamingOf } from "../train/train-config.js";
 import type { TrainingReport } from "../train/training-report.js";
 import { VERSION } from "../version.js";
 import { convertLayers } from "./layers-to-onnx.js";
-import { CLASS_METADATA, INPUT_NAME, OUTPUT_NAME, metadataProps } from "./metadata.js";
-import type { ModelMetadata, ParityFigures } from "./metadata.js";
-import { OnnxGraph } from "./onnx-graph.js";
+import { CLASS_METADATA, INPUT_NAME, OUTPUT_NAME, metadataProps } from "../onnx/metadata.js";
+import type { ModelMetadata, ParityFigures } from "../onnx/metadata.js";
+import { OnnxGraph } from "../onnx/onnx-graph.js";
 import { MAX_ABS_DIFFERENCE, MIN_ARGMAX_AGREEMENT, checkParity, parityPasses } from "./parity.js";
 
 export interface ExportInput {

@@ -9,8 +9,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../errors.js";
 import type { MaxUnpooling2D } from "../model/unpool.js";
-import { INPUT_NAME } from "./metadata.js";
-import { OnnxGraph, onnx } from "./onnx-graph.js";
+import { INPUT_NAME } from "../onnx/metadata.js";
+import { OnnxGraph, onnx } from "../onnx/onnx-graph.js";
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 

@@ -10,8 +10,8 @@ import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../errors.js";
 import { buildSegNet } from "../model/segnet.js";
 import { consumers, convInitializers } from "./layers-to-onnx.js";
-import type { ModelMetadata } from "./metadata.js";
-import { onnx } from "./onnx-graph.js";
+import type { ModelMetadata } from "../onnx/metadata.js";
+import { onnx } from "../onnx/onnx-graph.js";
 
 /**
  * `bytes`: the ONNX file, whose `metadata` was read and checked as OnnxModel does. Throws a

@@ -10,10 +10,10 @@ import type { GreyImage } from "../image/grey-image.js";
 import { SAMPLE_METAPHASE } from "../sample-images.js";
 import { normalizedBatch, padUp } from "../model/input.js";
 import { UserError } from "../errors.js";
-import { OnnxModel } from "../infer/onnx-model.js";
-import { mostProbable } from "../infer/probabilities.js";
+import { OnnxModel } from "../onnx/onnx-model.js";
+import { mostProbable } from "../model/probabilities.js";
 import { seededRandom } from "../random.js";
-import type { ParityFigures } from "./metadata.js";
+import type { ParityFigures } from "../onnx/metadata.js";
 
 /** The largest |Δ probability| an export may show. */
 export const MAX_ABS_DIFFERENCE = 1e-4;

@@ -8,9 +8,9 @@ import { UserError } from "../errors.js";
 import { readGreyImage } from "../image/grey-image.js";
 import { meanImage } from "../image/mean-image.js";
 import { seededRandom } from "../random.js";
-import { findChromosomes } from "./find-chromosomes.js";
+import { findChromosomes } from "../image/find-chromosomes.js";
 import { PUBLISHED_FIGURES } from "./kaggle/published-figures.js";
-import type { Chromosome, FindResult } from "./find-chromosomes.js";
+import type { Chromosome, FindResult } from "../image/find-chromosomes.js";
 import { samplePairs } from "./sample-pairs.js";
 import type { SampleMix, SamplingWork } from "./sample-pairs.js";
 

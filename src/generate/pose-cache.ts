@@ -4,7 +4,7 @@
  * bounded however many chromosomes there are (each chromosome drawn keeps its decimated pose, a
  * quarter of its cut-out).
  */
-import type { Chromosome } from "./find-chromosomes.js";
+import type { Chromosome } from "../image/find-chromosomes.js";
 import { decimate, rotate } from "./pose.js";
 import type { Pose } from "./pose.js";
 

@@ -3,7 +3,7 @@
  */
 import { cropPlane, positiveBox } from "../image/crop.js";
 import { decimatePlane } from "../image/decimate.js";
-import type { Chromosome } from "./find-chromosomes.js";
+import type { Chromosome } from "../image/find-chromosomes.js";
 
 /** Grey values (0 outside the mask) and mask of one chromosome, `width` × `height`, row-major. */
 export interface Pose {

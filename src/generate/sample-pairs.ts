@@ -14,7 +14,7 @@ import { allocateSamples, selectSamples } from "../data/samples.js";
 import type { SampleSet } from "../data/samples.js";
 import { lazyShuffle, shuffle } from "../random.js";
 import type { Random } from "../random.js";
-import type { Chromosome } from "./find-chromosomes.js";
+import type { Chromosome } from "../image/find-chromosomes.js";
 import {
   FRAME_HEIGHT,
   FRAME_WIDTH,

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 
 const [modelFile, imageFile, threads] = process.argv.slice(2);
 const booted = performance.now();
-const { OnnxModel } = await import("./onnx-model.js");
+const { OnnxModel } = await import("../onnx/onnx-model.js");
 const { segmentImage } = await import("./segment-image.js");
 const modulesLoaded = performance.now();
 const model = await OnnxModel.load(modelFile, { threads: Number(threads) });

@@ -5,13 +5,13 @@
 import { NUM_CLASSES } from "../classes.js";
 import { nameByArea, namesSwapped } from "../data/name-by-area.js";
 import type { ChromosomeNaming } from "../data/name-by-area.js";
-import { chromosomeNaming } from "../export/metadata.js";
+import { chromosomeNaming } from "../onnx/metadata.js";
 import type { GreyImage } from "../image/grey-image.js";
 import { normalizedBatch, padUp } from "../model/input.js";
-import { SYMMETRIES, transformPlane } from "../train/augment.js";
-import type { Symmetry } from "../train/augment.js";
-import type { OnnxModel } from "./onnx-model.js";
-import { labelsOf, mostProbable } from "./probabilities.js";
+import { SYMMETRIES, transformPlane } from "../image/symmetries.js";
+import type { Symmetry } from "../image/symmetries.js";
+import type { OnnxModel } from "../onnx/onnx-model.js";
+import { labelsOf, mostProbable } from "../model/probabilities.js";
 
 export interface CropOptions {
   /** Test-time augmentation: probabilities averaged over the 8 flips and rotations. Default off. */

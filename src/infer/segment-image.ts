@@ -10,7 +10,7 @@ import { decodeGreyImage } from "../image/grey-image.js";
 import type { BitDepthScaling, DecodeOptions } from "../image/grey-image.js";
 import { encodeInstanceOverlay, encodeLabelMap, encodeOverlay } from "../render/overlay.js";
 import { VERSION } from "../version.js";
-import type { OnnxModel } from "./onnx-model.js";
+import type { OnnxModel } from "../onnx/onnx-model.js";
 import { segmentCrops } from "./segment-crops.js";
 import type { CropOptions } from "./segment-crops.js";
 import { cocoChromosomes } from "./coco.js";

@@ -7,13 +7,13 @@
  */
 import type { ClassName } from "../classes.js";
 import { NUM_CLASSES, OVERLAP, byClass } from "../classes.js";
-import { findChromosomes } from "../generate/find-chromosomes.js";
-import type { ObjectKind } from "../generate/find-chromosomes.js";
+import { findChromosomes } from "../image/find-chromosomes.js";
+import type { ObjectKind } from "../image/find-chromosomes.js";
 import { cropPlane, positiveBox } from "../image/crop.js";
 import { decimatePlane } from "../image/decimate.js";
 import type { GreyImage } from "../image/grey-image.js";
 import type { Box } from "../image/morphology.js";
-import type { OnnxModel } from "./onnx-model.js";
+import type { OnnxModel } from "../onnx/onnx-model.js";
 import { instanceLabels, objectInstances } from "./chromosome-instances.js";
 import type { ObjectInstance } from "./chromosome-instances.js";
 import { segmentCrops } from "./segment-crops.js";

@@ -101,3 +101,8 @@ function convBlock(
 function apply(layer: tf.layers.Layer, t: Symbolic | Symbolic[]): Symbolic {
   return layer.apply(t) as Symbolic;
 }
+
+/** What a model's input height and width must divide by: 2 ^ its max-pooling layers. */
+export function modelDivisor(model: tf.LayersModel): number {
+  return 2 ** model.layers.filter((layer) => layer.getClassName() === "MaxPooling2D").length;
+}

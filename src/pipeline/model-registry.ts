@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { percent } from "../cli/format.js";
+import { percent } from "../format.js";
 import { UserError } from "../errors.js";
 import { MODELS_PREFIX, MODEL_POINTER_KEY } from "./bucket-layout.js";
 import type { ModelPointer } from "./model-source.js";

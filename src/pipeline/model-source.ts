@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { writeFileAtomically } from "../files.js";
-import { OnnxModel } from "../infer/onnx-model.js";
+import { OnnxModel } from "../onnx/onnx-model.js";
 
 /** The JSON object at models/latest.json. */
 export interface ModelPointer {

@@ -5,8 +5,8 @@
 import sharp from "sharp";
 import type { Rgb } from "../classes.js";
 import type { GreyImage } from "../image/grey-image.js";
-import type { ObjectKind, SlideObject } from "../generate/find-chromosomes.js";
-import { OBJECT_KINDS } from "../generate/find-chromosomes.js";
+import type { ObjectKind, SlideObject } from "../image/find-chromosomes.js";
+import { OBJECT_KINDS } from "../image/find-chromosomes.js";
 import { stretchContrast } from "./contrast.js";
 
 export const KIND_COLOURS: Record<ObjectKind, Rgb> = {

@@ -4,7 +4,16 @@
  */
 import sharp from "sharp";
 import { CLASS_NAMES, PALETTE } from "../classes.js";
-import type { EpochRecord } from "../train/training-report.js";
+import type { PerClass } from "../classes.js";
+
+/** What the curve shows of an epoch (train/training-report.ts's EpochRecord has it). */
+export interface CurvePoint {
+  epoch: number;
+  /** Mean training loss. */
+  loss: number;
+  valLoss: number;
+  valIoU: PerClass;
+}
 
 const PANEL = { width: 420, height: 280, left: 56, right: 16, top: 48, bottom: 40 };
 const LEGEND_NAMES: Record<string, string> = { chromosomeA: "chrom. A", chromosomeB: "chrom. B" };
@@ -19,7 +28,7 @@ interface Series {
 }
 
 export async function renderTrainingCurve(
-  history: EpochRecord[],
+  history: CurvePoint[],
   bestEpoch: number | null,
 ): Promise<Buffer> {
   const epochs = history.map((r) => r.epoch);

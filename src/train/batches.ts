@@ -5,7 +5,8 @@
 import type { SampleSet } from "../data/samples.js";
 import { normalizeGrey, padPlanes } from "../model/input.js";
 import type { Random } from "../random.js";
-import { SYMMETRIES, jitterGrey, scaleOverlapGrey, transformPlane } from "./augment.js";
+import { SYMMETRIES, transformPlane } from "../image/symmetries.js";
+import { jitterGrey, scaleOverlapGrey } from "./augment.js";
 
 export interface Augmentation {
   random: Random;

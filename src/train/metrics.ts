@@ -3,9 +3,7 @@
  * papers' IoU), plus per-image IoU.
  */
 import { CLASS_NAMES, NUM_CLASSES, byClass } from "../classes.js";
-import type { ClassName } from "../classes.js";
-
-export type PerClass = Record<ClassName, number>;
+import type { PerClass } from "../classes.js";
 
 export interface SegmentationMetrics {
   /** Intersection over union per class, pooled over all pixels; fractions 0–1 (NaN: class absent). */

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { oneHotLabels } from "../model/predict.js";
+import { oneHotLabels } from "./predict.js";
 import type { Batch } from "./batches.js";
 import type { LossFunction } from "./loss.js";
 

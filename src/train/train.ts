@@ -11,7 +11,7 @@ import { splitDataset } from "../data/splits.js";
 import { UserError } from "../errors.js";
 import { sizeDivisor } from "../model/config.js";
 import { padUp } from "../model/input.js";
-import { predictSamples } from "../model/predict.js";
+import { predictSamples } from "./predict.js";
 import { buildSegNet } from "../model/segnet.js";
 import { loadModel, saveModel } from "../model/storage.js";
 import { seededRandom, shuffle } from "../random.js";

@@ -4,7 +4,7 @@ import { exportToOnnx } from "../../src/export/export.js";
 import { MAX_ABS_DIFFERENCE, MIN_ARGMAX_AGREEMENT } from "../../src/export/parity.js";
 import { readGreyImage } from "../../src/image/grey-image.js";
 import type { GreyImage } from "../../src/image/grey-image.js";
-import { OnnxModel } from "../../src/infer/onnx-model.js";
+import { OnnxModel } from "../../src/onnx/onnx-model.js";
 import { selectBackend } from "../../src/model/backend.js";
 import { SEGNET_PRESETS } from "../../src/model/config.js";
 import type { PresetName, Upsampling } from "../../src/model/config.js";

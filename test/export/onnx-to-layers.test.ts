@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
 import { exportToOnnx } from "../../src/export/export.js";
-import { parseMetadata } from "../../src/export/metadata.js";
-import { readMetadataProps } from "../../src/export/onnx-graph.js";
+import { parseMetadata } from "../../src/onnx/metadata.js";
+import { readMetadataProps } from "../../src/onnx/onnx-graph.js";
 import { segnetFromOnnx } from "../../src/export/onnx-to-layers.js";
 import { checkParity, loadParityImage, parityPasses } from "../../src/export/parity.js";
 import { readGreyImage } from "../../src/image/grey-image.js";

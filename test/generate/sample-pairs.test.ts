@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { Chromosome } from "../../src/generate/find-chromosomes.js";
+import type { Chromosome } from "../../src/image/find-chromosomes.js";
 import { FRAME_HEIGHT, FRAME_WIDTH } from "../../src/generate/pairs.js";
 import { PoseCache } from "../../src/generate/pose-cache.js";
 import {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { NUM_CLASSES } from "../../src/classes.js";
 import { addView } from "../../src/infer/segment-crops.js";
 import type { View } from "../../src/infer/segment-crops.js";
-import { labelsOf } from "../../src/infer/probabilities.js";
+import { labelsOf } from "../../src/model/probabilities.js";
 
 /** One row: background, a chromosome of 1 pixel, one of 3 pixels, background. */
 const WIDTH = 6;

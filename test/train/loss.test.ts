@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/model/backend.js";
-import { oneHotLabels } from "../../src/model/predict.js";
+import { oneHotLabels } from "../../src/train/predict.js";
 import { LOSS_KINDS, makeLoss } from "../../src/train/loss.js";
 
 beforeAll(async () => {

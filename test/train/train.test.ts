@@ -7,7 +7,7 @@ import { emptyCleaning } from "../../src/data/label-policy.js";
 import { splitDataset } from "../../src/data/splits.js";
 import { generateDataset } from "../../src/generate/generate.js";
 import { selectBackend } from "../../src/model/backend.js";
-import { predictSamples } from "../../src/model/predict.js";
+import { predictSamples } from "../../src/train/predict.js";
 import { buildSegNet } from "../../src/model/segnet.js";
 import { loadModel } from "../../src/model/storage.js";
 import { assembleBatch } from "../../src/train/batches.js";

@@ -6,7 +6,7 @@
  */
 import { UserError } from "../../errors.js";
 import { decimatePlane } from "../../image/decimate.js";
-import type { Chromosome } from "../find-chromosomes.js";
+import type { Chromosome } from "../../image/find-chromosomes.js";
 import { centringOffset } from "../../image/centre.js";
 import { largestSize } from "./labelled-image.js";
 import type { KaggleObject } from "./slide.js";

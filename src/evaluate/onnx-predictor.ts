@@ -2,10 +2,10 @@
  * An ONNX model as a predictor of dataset samples, for `evaluate`: the same crop mode (and
  * optional test-time augmentation) that segments images.
  */
-import type { LabelPredictor } from "../evaluate/evaluate.js";
-import type { OnnxModel } from "./onnx-model.js";
-import { segmentCrops } from "./segment-crops.js";
-import type { CropOptions } from "./segment-crops.js";
+import type { LabelPredictor } from "./evaluate.js";
+import type { OnnxModel } from "../onnx/onnx-model.js";
+import { segmentCrops } from "../infer/segment-crops.js";
+import type { CropOptions } from "../infer/segment-crops.js";
 
 /** Samples go to the engine this many at a time, so progress moves. */
 const CHUNK = 256;

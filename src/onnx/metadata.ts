@@ -4,10 +4,9 @@
  * or input it cannot serve.
  */
 import { CLASS_NAMES, PALETTE } from "../classes.js";
-import type { ClassName, Rgb } from "../classes.js";
+import type { ClassName, PerClass, Rgb } from "../classes.js";
 import type { ChromosomeNaming } from "../data/name-by-area.js";
 import type { SegNetConfig } from "../model/config.js";
-import type { PerClass } from "../train/metrics.js";
 
 /** The graph's input: grey / 255, [batch, height, width, 1]. */
 export const INPUT_NAME = "grey";

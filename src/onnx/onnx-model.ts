@@ -8,9 +8,9 @@ import { basename } from "node:path";
 import * as ort from "onnxruntime-node";
 import { NUM_CLASSES } from "../classes.js";
 import { UserError } from "../errors.js";
-import { INPUT_NAME, OUTPUT_NAME, parseMetadata } from "../export/metadata.js";
-import type { ModelMetadata } from "../export/metadata.js";
-import { readMetadataProps } from "../export/onnx-graph.js";
+import { INPUT_NAME, OUTPUT_NAME, parseMetadata } from "./metadata.js";
+import type { ModelMetadata } from "./metadata.js";
+import { readMetadataProps } from "./onnx-graph.js";
 
 export interface OnnxModelOptions {
   /** Threads of one inference. Default: the machine's cores. */

@@ -3,9 +3,9 @@
  * 8-connected components with holes filled, then shape tests that reject what is not one whole
  * chromosome.
  */
-import { maskedCrop } from "../image/crop.js";
-import type { GreyImage } from "../image/grey-image.js";
-import type { Box } from "../image/morphology.js";
+import { maskedCrop } from "./crop.js";
+import type { GreyImage } from "./grey-image.js";
+import type { Box } from "./morphology.js";
 import {
   componentBoxes,
   convexHullArea,
@@ -15,7 +15,7 @@ import {
   perimeter,
   pruneSpurs,
   thin,
-} from "../image/morphology.js";
+} from "./morphology.js";
 import { boxBlur3, subtractBackground } from "./background.js";
 
 /** Why an object was not taken as a single chromosome, or `accepted`. */

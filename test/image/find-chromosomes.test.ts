@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { findChromosomes } from "../../src/generate/find-chromosomes.js";
-import type { ObjectKind } from "../../src/generate/find-chromosomes.js";
+import { findChromosomes } from "../../src/image/find-chromosomes.js";
+import type { ObjectKind } from "../../src/image/find-chromosomes.js";
 import { readGreyImage } from "../../src/image/grey-image.js";
 import { CROSSING_CROP, DAPI_CROP } from "../helpers.js";
 

@@ -6,9 +6,9 @@ import * as tf from "@tensorflow/tfjs";
 import { NUM_CLASSES } from "../classes.js";
 import { nameByArea } from "../data/name-by-area.js";
 import type { SampleSet } from "../data/samples.js";
-import { assembleBatch } from "../train/batches.js";
-import type { LossFunction } from "../train/loss.js";
-import { cropPlanes, padUp } from "./input.js";
+import { assembleBatch } from "./batches.js";
+import type { LossFunction } from "./loss.js";
+import { cropPlanes, padUp } from "../model/input.js";
 
 export interface PredictOptions {
   /** Input height and width must divide by this (2 ^ depth). */
@@ -80,9 +80,4 @@ export function oneHotLabels(
       "float32",
     ),
   ) as tf.Tensor4D;
-}
-
-/** What a model's input height and width must divide by: 2 ^ its max-pooling layers. */
-export function modelDivisor(model: tf.LayersModel): number {
-  return 2 ** model.layers.filter((layer) => layer.getClassName() === "MaxPooling2D").length;
 }

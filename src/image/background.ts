@@ -1,4 +1,4 @@
-import type { GreyImage } from "../image/grey-image.js";
+import type { GreyImage } from "./grey-image.js";
 
 /**
  * Estimates the slowly varying background of a fluorescence image and subtracts it.

@@ -4,7 +4,7 @@
  */
 import { CLASS_NAMES, PALETTE } from "../classes.js";
 import { totalMilliseconds } from "../infer/segment-image.js";
-import type { UploadReport } from "../pipeline/segment-upload.js";
+import type { UploadReport } from "./segment-upload.js";
 
 export interface PageEntry {
   /** The upload's name (its path under uploads/). */
