@@ -1,6 +1,6 @@
 /**
  * The stack's settings from CDK context: `-c key=value` on the command line (always strings) or the
- * "context" of cdk.json (any JSON type). The README's Deploying section lists them.
+ * "context" of cdk.json (any JSON type). docs/aws.md lists them.
  */
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";

@@ -5,3 +5,16 @@
 export class UserError extends Error {
   override name = "UserError";
 }
+
+/** What is wrong with an input image, for callers that count refusals by kind. */
+export type ImageProblem = "too-large" | "unreadable";
+
+/** A UserError about an input image that says what kind of problem it is. */
+export class ImageError extends UserError {
+  readonly problem: ImageProblem;
+
+  constructor(message: string, problem: ImageProblem) {
+    super(message);
+    this.problem = problem;
+  }
+}

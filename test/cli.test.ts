@@ -18,7 +18,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { writeDataset } from "../src/data/hdf5.js";
 import { allocateSamples } from "../src/data/samples.js";
 import { OnnxModel } from "../src/onnx/onnx-model.js";
-import { MODEL_POINTER_KEY } from "../src/pipeline/bucket-layout.js";
+import { MODEL_POINTER_KEY } from "../src/pipeline/model-pointer.js";
 import { startLocalBucket } from "../src/pipeline/local-bucket.js";
 import { DAPI_CROP, LITE_MODEL, REPLICA_SAMPLE, linkedFolder, temporaryFolder } from "./helpers.js";
 

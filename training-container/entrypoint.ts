@@ -11,11 +11,9 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { UserError } from "../src/errors.js";
 import { runTrainingJob } from "../src/pipeline/training-job.js";
 import { readTrainingEnvironment } from "../src/pipeline/training-environment.js";
+import { SETTINGS } from "../src/settings.js";
 
 export const EXIT_CODES = { done: 0, fault: 1, badInput: 2 } as const;
-
-/** Where the dataset and the run go on the container's disk. */
-const WORK_DIR = process.env.WORK_DIR ?? "/tmp/chromoseg-training";
 
 async function main(): Promise<number> {
   try {
@@ -23,7 +21,7 @@ async function main(): Promise<number> {
     const result = await runTrainingJob({
       s3: new S3Client({}),
       settings,
-      workDir: WORK_DIR,
+      workDir: SETTINGS.trainingWorkDir,
       force: process.argv.includes("--force"),
     });
     console.log(

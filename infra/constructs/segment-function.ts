@@ -10,12 +10,12 @@ import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { SEGMENT_ENVIRONMENT } from "../../src/pipeline/segment-environment.js";
 import {
-  MODEL_POINTER_KEY,
   MODELS_PREFIX,
   RESULTS_PREFIX,
   TRIGGER_SUFFIXES,
   UPLOADS_PREFIX,
 } from "../../src/pipeline/bucket-layout.js";
+import { MODEL_POINTER_KEY } from "../../src/pipeline/model-pointer.js";
 import { BUILD_CONTEXT, SEGMENT_DOCKERFILE, imageOptions } from "../docker-images.js";
 import type { DataBucket } from "./data-bucket.js";
 

@@ -12,6 +12,7 @@ import {
   readTrainingEnvironment,
 } from "../../src/pipeline/training-environment.js";
 import type { TrainingEnvironment } from "../../src/pipeline/training-environment.js";
+import { DEFAULT_PRESETS, TRAIN_DEFAULTS } from "../../src/train/train-config.js";
 import { BUILD_CONTEXT, TRAINING_DOCKERFILE, imageOptions } from "../docker-images.js";
 import type { DataBucket } from "./data-bucket.js";
 
@@ -84,17 +85,17 @@ export interface TrainingJobProps {
   readonly modelPrefix?: string;
   /**
    * SegNet preset (`chromoseg train --preset`).
-   * @default "seed" (the reference network: the GPU has room for it)
+   * @default DEFAULT_PRESETS.gpu (the reference network: the GPU has room for it)
    */
   readonly preset?: PresetName;
   /**
    * Maximum epochs (`chromoseg train --epochs`).
-   * @default 100 (as `chromoseg train`)
+   * @default TRAIN_DEFAULTS.maxEpochs (as `chromoseg train`)
    */
   readonly epochs?: number;
   /**
    * Epochs without improvement before stopping (`chromoseg train --patience`).
-   * @default 3 (as `chromoseg train`)
+   * @default TRAIN_DEFAULTS.patience (as `chromoseg train`)
    */
   readonly patience?: number;
 }
@@ -118,9 +119,9 @@ export class TrainingJob extends Construct {
       bucket: data.bucket.bucketName,
       datasetKey: props.datasetKey ?? `${DATASETS_PREFIX}training.h5`,
       modelPrefix: props.modelPrefix ?? MODELS_PREFIX,
-      preset: props.preset ?? "seed",
-      epochs: String(props.epochs ?? 100),
-      patience: String(props.patience ?? 3),
+      preset: props.preset ?? DEFAULT_PRESETS.gpu,
+      epochs: String(props.epochs ?? TRAIN_DEFAULTS.maxEpochs),
+      patience: String(props.patience ?? TRAIN_DEFAULTS.patience),
     };
     const variables = Object.fromEntries(
       Object.entries(environment).map(([key, value]) => [

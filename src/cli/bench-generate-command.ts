@@ -9,10 +9,10 @@ import { Command } from "commander";
 import { DEFAULT_COMPRESSION_LEVEL, loadDataset } from "../data/hdf5.js";
 import { UserError } from "../errors.js";
 import { SAMPLE_METAPHASE } from "../sample-images.js";
+import { SETTINGS_ENVIRONMENT } from "../settings.js";
 import { megabytes, table } from "../format.js";
 import { KAGGLE_PRESET } from "../generate/kaggle/generate-kaggle.js";
 import { examples, integer } from "./options.js";
-import { PEAK_RSS_FILE_VARIABLE } from "./report-peak-memory.js";
 
 const SHARED_DATA = "../shared/data/metaphases";
 /** The metaphases of the shared data: `all`'s default where present. */
@@ -173,7 +173,7 @@ async function timeGenerate(
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ["--import", reporter, cli, "generate", ...args, "--out", file],
-    { env: { ...process.env, [PEAK_RSS_FILE_VARIABLE]: peakFile }, maxBuffer: 16 << 20 },
+    { env: { ...process.env, [SETTINGS_ENVIRONMENT.peakRssFile]: peakFile }, maxBuffer: 16 << 20 },
   ).catch((error: { stderr?: string }) => {
     const reason = error.stderr?.trim().split("\n")[0] ?? String(error);
     throw new UserError(`chromoseg generate --preset ${preset} failed: ${reason}`);

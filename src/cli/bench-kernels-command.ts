@@ -1,7 +1,8 @@
 import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { Command } from "commander";
-import { configureWasmThreads, registerFastWasmKernels } from "../model/wasm-kernels.js";
+import { registerFastWasmKernels } from "../model/wasm-kernels.js";
+import { configureWasmThreads } from "../model/wasm-threads.js";
 import { table } from "../format.js";
 import { examples, integer } from "./options.js";
 

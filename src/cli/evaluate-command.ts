@@ -1,30 +1,13 @@
-import { availableParallelism } from "node:os";
-import { basename, join, resolve } from "node:path";
 import { Command, Option } from "commander";
-import * as ort from "onnxruntime-node";
 import { CLASS_NAMES } from "../classes.js";
-import { loadDataset } from "../data/hdf5.js";
 import { LABEL_POLICIES } from "../data/label-policy.js";
 import type { LabelPolicy } from "../data/label-policy.js";
-import { SPLIT_KINDS, splitDataset } from "../data/splits.js";
+import { SPLIT_KINDS } from "../data/splits.js";
 import type { SplitKind } from "../data/splits.js";
-import { evaluateSamples, renderSamples, spreadPositions } from "../evaluate/evaluate.js";
-import type { Evaluation, LabelPredictor } from "../evaluate/evaluate.js";
-import { UserError } from "../errors.js";
-import { pixelsPerSample } from "../data/samples.js";
-import { scaleOverlapGrey } from "../train/augment.js";
-import { writeFileAtomically } from "../files.js";
-import { OnnxModel } from "../onnx/onnx-model.js";
-import { chromosomeNaming } from "../onnx/metadata.js";
-import type { ChromosomeNaming } from "../data/name-by-area.js";
-import { chromosomeNamingOf } from "../train/train-config.js";
-import { REPORT_FILE, readTrainingReport } from "../train/training-report.js";
-import { onnxPredictor } from "../evaluate/onnx-predictor.js";
-import { BACKEND_CHOICES, selectBackend } from "../model/backend.js";
+import type { Evaluation } from "../evaluate/evaluate.js";
+import { evaluateModel } from "../evaluate/evaluate-model.js";
+import { BACKEND_CHOICES } from "../model/backend.js";
 import type { BackendChoice } from "../model/backend.js";
-import { modelDivisor } from "../model/segnet.js";
-import { predictSamples } from "../train/predict.js";
-import { loadModel, modelFolder } from "../model/storage.js";
 import { percent, table } from "../format.js";
 import { examples, fraction, integer, seed } from "./options.js";
 import { createProgress } from "./progress.js";
@@ -109,121 +92,20 @@ export function evaluateCommand(): Command {
       ),
     )
     .action(async (flags: EvaluateFlags) => {
-      const { predict, naming, summary, release } = await loadPredictor(flags);
-      if (!flags.json) console.log(summary);
       const progress = flags.json ? undefined : createProgress();
-      const dataset = await loadDataset(flags.data, {
-        key: flags.key,
-        labels: flags.labels,
-        onProgress: (done, total) => progress?.update("read", done, total),
+      const { evaluation, files } = await evaluateModel({
+        ...flags,
+        onModel: (summary) => flags.json || console.log(summary),
+        onProgress: (stage, done, total) => progress?.update(stage, done, total),
       });
-      const samples = dataset.samples;
-      const split = splitDataset(flags.split, samples.count, samples.pairIds, { seed: flags.seed });
-      if (flags.overlapGain !== undefined) {
-        const px = pixelsPerSample(samples);
-        for (const s of split.test) {
-          const range = [s * px, (s + 1) * px] as const;
-          scaleOverlapGrey(
-            samples.grey.subarray(...range),
-            samples.labels.subarray(...range),
-            flags.overlapGain,
-          );
-        }
-      }
-      const result = await evaluateSamples(samples, split.test, predict, {
-        naming,
-        onProgress: (done, total) => progress?.update("evaluate", done, total),
-      });
-      await release();
       progress?.stop();
-      const out = flags.out ?? (await defaultOut(flags.model));
-      const evaluation = {
-        model: flags.model,
-        data: flags.data,
-        split: flags.split,
-        tta: flags.tta ?? false,
-        overlapGain: flags.overlapGain ?? 1,
-        ...result.evaluation,
-      };
-      // an ONNX export evaluated beside its tfjs model keeps both results
-      const onnx = flags.model.toLowerCase().endsWith(".onnx");
-      const gain = flags.overlapGain === undefined ? "" : `-gain${flags.overlapGain}`;
-      const name = `${flags.split}${onnx ? "-onnx" : ""}${flags.tta ? "-tta" : ""}${gain}`;
-      const jsonFile = join(out, `evaluation-${name}.json`);
-      const worstFile = join(out, `worst-${name}.png`);
-      const samplesFile = join(out, `samples-${name}.png`);
-      await writeFileAtomically(jsonFile, JSON.stringify(evaluation, null, 2));
-      await writeFileAtomically(
-        worstFile,
-        await renderSamples(samples, split.test, result, result.worstPositions),
-      );
-      const spread = spreadPositions(split.test.length);
-      await writeFileAtomically(
-        samplesFile,
-        await renderSamples(samples, split.test, result, spread),
-      );
       if (flags.json) {
         console.log(JSON.stringify(evaluation));
         return;
       }
-      printEvaluation(result.evaluation, `${flags.split} split: ${split.test.length} test samples`);
-      console.log(`\nwrote ${jsonFile}, ${worstFile} and ${samplesFile}`);
+      printEvaluation(evaluation, `${flags.split} split: ${evaluation.samples} test samples`);
+      console.log(`\nwrote ${files.json}, ${files.worst} and ${files.samples}`);
     });
-}
-
-/** out/evaluate/<name> (see --out): the model's folder (maybe our models/) stays as is. */
-async function defaultOut(model: string): Promise<string> {
-  const folder = await modelFolder(model);
-  const file = basename(model).replace(/\.(onnx|json)$/i, "");
-  const name = folder === model || file === "model" ? basename(resolve(folder)) : file;
-  return join("out", "evaluate", name);
-}
-
-interface Predictor {
-  /** The network's labels as they came, except with --tta (see evaluate --help). */
-  predict: LabelPredictor;
-  naming: ChromosomeNaming;
-  /** What runs the model, in one line. */
-  summary: string;
-  release: () => Promise<void>;
-}
-
-/** An ONNX file runs in onnxruntime; anything else is a tfjs model. */
-async function loadPredictor(flags: EvaluateFlags): Promise<Predictor> {
-  if (flags.model.toLowerCase().endsWith(".onnx")) {
-    const model = await OnnxModel.load(flags.model);
-    return {
-      // test-time augmentation must name each view before averaging: it keeps the model's naming
-      predict: onnxPredictor(model, {
-        tta: flags.tta,
-        batchSize: flags.batchSize,
-        naming: flags.tta ? undefined : "network",
-      }),
-      naming: chromosomeNaming(model.metadata),
-      summary: `onnxruntime-node ${ort.env.versions.common}, ${availableParallelism()} threads${flags.tta ? ", test-time augmentation" : ""}`,
-      release: () => model.release(),
-    };
-  }
-  if (flags.tta) throw new UserError("--tta needs an ONNX model (chromoseg export)");
-  const backend = await selectBackend(flags.backend);
-  const model = await loadModel(flags.model);
-  const divisor = modelDivisor(model);
-  const report = await readTrainingReport(join(await modelFolder(flags.model), REPORT_FILE));
-  return {
-    naming: report ? chromosomeNamingOf(report.config) : "network",
-    predict: async (set, indices, onProgress) =>
-      (
-        await predictSamples(model, set, indices, {
-          divisor,
-          batchSize: flags.batchSize,
-          onProgress,
-        })
-      ).labels,
-    summary: backend.summary,
-    release: async () => {
-      model.dispose();
-    },
-  };
 }
 
 const NAMING_TEXT = {

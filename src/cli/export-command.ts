@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { Command, Option } from "commander";
 import type { ChromosomeNaming } from "../data/name-by-area.js";
+import { SAMPLE_FRAME } from "../data/samples.js";
 import { exportToOnnx } from "../export/export.js";
 import { MAX_ABS_DIFFERENCE, MIN_ARGMAX_AGREEMENT, loadParityImage } from "../export/parity.js";
 import { writeFileAtomically } from "../files.js";
@@ -32,7 +33,7 @@ export function exportCommand(): Command {
         "The file's metadata_props (keys chromoseg.*) hold the classes and colours, the input contract, the " +
         "preset and configuration, the training data's sha256 and the best epoch's validation figures (from " +
         "training-report.json beside the model), and the parity figures.\n\n" +
-        `Parity: tfjs and onnxruntime run on random crops, real crops of 94 × 93 (padded to 96 × 96) and one of ` +
+        `Parity: tfjs and onnxruntime run on random crops, real crops of ${SAMPLE_FRAME.height} × ${SAMPLE_FRAME.width} (padded to 96 × 96) and one of ` +
         `152 × 200 cut from --parity-image decimated ÷ 2; the export fails, writing nothing, unless ` +
         `max |Δ probability| ≤ ${MAX_ABS_DIFFERENCE} and the most probable class agrees on ≥ ${percent(MIN_ARGMAX_AGREEMENT, 2)} of pixels.`,
     )

@@ -50,12 +50,12 @@ export function generateCommand(): Command {
         `(${KAGGLE_KEY}, (N, ${PUBLISHED_FRAME.height}, ${PUBLISHED_FRAME.width}, 2): grey, then labels 0 background, ` +
         "1 the smaller chromosome, 2 the larger, 3 the overlap), plus pair_ids (N, 2), the two chromosomes of each " +
         "sample, for the grouped split. The same inputs and seed give the same file, byte for byte.\n\n" +
-        "kaggle (the default) follows the published notebook step by step (DESIGN.md): " +
+        "kaggle (the default) follows the published notebook step by step (docs/dataset-recipe.md): " +
         `from one metaphase's DAPI (--metaphase) and Cy3 (--cy3) images, cropped to ${describeCrop(KAGGLE_CROP)}, ` +
         `${PUBLISHED_FIGURES.keptAreas.length} chromosomes, their ${PUBLISHED_FIGURES.pairs} pairs, ` +
         "5 × 5 spline rotations and 9 shifts each, grey values summed unclipped, the candidates with an " +
         "overlap padded to the largest size; it prints what each step found and how that compares with " +
-        "DESIGN.md's figures, and only its final shuffle depends on --seed. It refuses --count, --angles, " +
+        "the published recipe's figures, and only its final shuffle depends on --seed. It refuses --count, --angles, " +
         "--offsets and --min-overlap, which the recipe fixes, and a slide on which a step comes up empty.\n\n" +
         "all, slides and like-kaggle approximate the recipe on any metaphases: find single chromosomes on each image, " +
         "decimate each by 2, rotate each over a set of angles, place one over the other on a grid of offsets, " +

@@ -1,6 +1,6 @@
 import { readFile, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { Command, Option } from "commander";
 import sharp from "sharp";
@@ -9,9 +9,16 @@ import { findImages } from "../image/find-images.js";
 import type { ImageInput } from "../image/find-images.js";
 import { decodeGreyImage } from "../image/grey-image.js";
 import { OUTPUT_FILES, PICTURE_FILES } from "../infer/write-outputs.js";
-import { DATASETS_PREFIX, UPLOADS_PREFIX, resultsFolderFor } from "../pipeline/bucket-layout.js";
-import { DEFAULT_LOCAL_DATA } from "../pipeline/local-bucket.js";
+import {
+  DATASETS_PREFIX,
+  RESULTS_PREFIX,
+  UPLOADS_PREFIX,
+  resultsFolderFor,
+} from "../pipeline/bucket-layout.js";
+import { getObjectOrNull } from "../pipeline/get-object.js";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../pipeline/local-bucket.js";
 import { LocalPipeline } from "../pipeline/local-pipeline.js";
+import { MODEL_POINTER_KEY } from "../pipeline/model-pointer.js";
 import { fallbackWarning } from "../pipeline/model-source.js";
 import { ERROR_FILE } from "../infer/write-outputs.js";
 import type { UploadOutcome, UploadReport } from "../pipeline/segment-upload.js";
@@ -22,7 +29,8 @@ import { renderIndexPage } from "../pipeline/index-page.js";
 import type { PageEntry } from "../pipeline/index-page.js";
 import { stretchContrast } from "../render/contrast.js";
 import { SAMPLE_METAPHASE } from "../sample-images.js";
-import { TRAIN_DEFAULTS } from "../train/train-config.js";
+import { SETTINGS } from "../settings.js";
+import { DEFAULT_PRESETS, TRAIN_DEFAULTS } from "../train/train-config.js";
 import { examples, integer } from "./options.js";
 import { printSegmentSummary } from "./segment-summary.js";
 
@@ -47,19 +55,19 @@ export function localCommand(): Command {
         "On start, uploads an earlier run took but never finished (it was killed) are processed, and the count " +
         "said (recovered N uploads that had no result); a result counts when its report.json or error.json is " +
         "whole. Each refused or failed upload gives one line on stderr; the function's JSON logs and metrics " +
-        "(for CloudWatch) are off unless POWERTOOLS_LOG_LEVEL says otherwise. A broken models/latest.json (not " +
+        `(for CloudWatch) are off unless POWERTOOLS_LOG_LEVEL says otherwise. A broken ${MODEL_POINTER_KEY} (not ` +
         "JSON, a field missing, its model not in the bucket) gives the bundled default, with one line saying why " +
         "(and modelVersion fallback, modelPointerProblem in each report.json).\n\n" +
         "Without --serve: uploads the inputs (default: the bundled samples/; folders searched as segment searches " +
         "them, symbolic links followed, loops, broken links and missing inputs reported) under uploads/, waits for their " +
         "results, copies them to --out (labels.png, overlay.png, report.json or error.json, and input.png, a " +
         "viewable copy of the input), prints a summary and writes --out/index.html, a page with each input " +
-        "beside its overlay. The model is the bucket's (models/latest.json), else the bundled default.",
+        `beside its overlay. The model is the bucket's (${MODEL_POINTER_KEY}), else the bundled default.`,
     )
     .argument("[inputs...]", "images or folders to upload (default: the bundled samples/)")
     .option("-o, --out <dir>", "where the results are copied", "out")
-    .option("--data <dir>", "where the local bucket keeps its objects", DEFAULT_LOCAL_DATA)
-    .option("--port <n>", "the local S3's port", integer(0, 65535), 4568)
+    .option("--data <dir>", "where the local bucket keeps its objects", SETTINGS.localBucketDir)
+    .option("--port <n>", "the local S3's port", integer(0, 65535), SETTINGS.localS3Port)
     .option(
       "--serve",
       "keep the pipeline running for any S3 client until Ctrl-C, a line for each upload handled",
@@ -80,17 +88,19 @@ export function localCommand(): Command {
     .description(
       "Runs the training job against the local bucket, as the Batch job definition runs it: uploads --dataset " +
         "to datasets/, trains with early stopping, evaluates on the test split, exports to ONNX with the parity " +
-        "check, uploads models/<version>/ and moves models/latest.json if the quality gate lets it.",
+        `check, uploads models/<version>/ and moves ${MODEL_POINTER_KEY} if the quality gate lets it.`,
     )
     .requiredOption("-d, --dataset <file.h5>", "training data (Kaggle layout)")
     .addOption(
-      new Option("-p, --preset <name>", "the network").choices(PRESET_NAMES).default("lite"),
+      new Option("-p, --preset <name>", "the network")
+        .choices(PRESET_NAMES)
+        .default(DEFAULT_PRESETS.cpu),
     )
     .option("-e, --epochs <n>", "maximum epochs", integer(1), TRAIN_DEFAULTS.maxEpochs)
     .option("--patience <n>", "early stopping's patience", integer(1), TRAIN_DEFAULTS.patience)
     .option("--force", "publish past the quality gate")
-    .option("--data <dir>", "where the local bucket keeps its objects", DEFAULT_LOCAL_DATA)
-    .option("--port <n>", "the local S3's port", integer(0, 65535), 4568)
+    .option("--data <dir>", "where the local bucket keeps its objects", SETTINGS.localBucketDir)
+    .option("--port <n>", "the local S3's port", integer(0, 65535), SETTINGS.localS3Port)
     .addHelpText(
       "after",
       examples("chromoseg local train --dataset data/small.h5 --epochs 2 && chromoseg local"),
@@ -110,12 +120,16 @@ async function serve(flags: LocalFlags): Promise<void> {
   console.log(
     `local pipeline: S3 at ${pipeline.endpoint}, bucket ${pipeline.bucket} (objects in ${flags.data})`,
   );
-  console.log("with any S3 client (credentials S3RVER / S3RVER, region us-east-1, path-style):");
+  const { accessKeyId, secretAccessKey } = LOCAL_CREDENTIALS;
   console.log(
-    `  AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER aws s3 cp pair.png ${bucket}/${UPLOADS_PREFIX}pair.png --endpoint-url ${pipeline.endpoint}`,
+    `with any S3 client (credentials ${accessKeyId} / ${secretAccessKey}, region ${LOCAL_REGION}, path-style):`,
+  );
+  const credentials = `AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey}`;
+  console.log(
+    `  ${credentials} aws s3 cp pair.png ${bucket}/${UPLOADS_PREFIX}pair.png --endpoint-url ${pipeline.endpoint}`,
   );
   console.log(
-    `  AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER aws s3 ls ${bucket}/results/ --recursive --endpoint-url ${pipeline.endpoint}`,
+    `  ${credentials} aws s3 ls ${bucket}/${RESULTS_PREFIX} --recursive --endpoint-url ${pipeline.endpoint}`,
   );
   console.log("Ctrl-C stops.");
   await new Promise<void>((resolve) => process.once("SIGINT", resolve));
@@ -175,13 +189,8 @@ async function collect(
   const folder = join(out, image.name);
   const results = resultsFolderFor(UPLOADS_PREFIX + image.name);
   const read = async (name: string): Promise<Uint8Array | null> => {
-    try {
-      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: results + name }));
-      return await object.Body!.transformToByteArray();
-    } catch (error) {
-      if ((error as { name?: string }).name === "NoSuchKey") return null;
-      throw error;
-    }
+    const object = await getObjectOrNull(s3, { Bucket: bucket, Key: results + name });
+    return object && (await object.Body!.transformToByteArray());
   };
   await rm(folder, { recursive: true, force: true });
   const entry = {
@@ -233,8 +242,8 @@ function startPipeline(
   flags: { data: string; port: number },
   onOutcome: (outcome: UploadOutcome) => void,
 ): Promise<LocalPipeline> {
-  process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
-  process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
+  for (const [name, value] of Object.entries(SETTINGS.localFunctionEnvironment))
+    process.env[name] ??= value;
   return LocalPipeline.start({ directory: flags.data, port: flags.port, onOutcome });
 }
 

@@ -1,9 +1,12 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { Command } from "commander";
 import { UserError } from "../errors.js";
-import { DEFAULT_LOCAL_DATA, startLocalBucket } from "../pipeline/local-bucket.js";
-import { ModelRegistry } from "../pipeline/model-registry.js";
+import { MODELS_PREFIX } from "../pipeline/bucket-layout.js";
+import { startLocalBucket } from "../pipeline/local-bucket.js";
+import { MODEL_POINTER_KEY } from "../pipeline/model-pointer.js";
+import { ModelRegistry, QUALITY_GATE_TOLERANCE } from "../pipeline/model-registry.js";
 import { percent, table } from "../format.js";
+import { SETTINGS } from "../settings.js";
 import { examples, positive } from "./options.js";
 
 interface BucketFlags {
@@ -17,8 +20,8 @@ export function modelsCommand(): Command {
   const models = new Command("models")
     .summary("list and promote the model versions in a bucket")
     .description(
-      "The model versions under models/ in a chromoseg bucket (AWS, or the local one of chromoseg local), and the " +
-        "pointer models/latest.json that names the one the segment function uses. Credentials, region and endpoint " +
+      `The model versions under ${MODELS_PREFIX} in a chromoseg bucket (AWS, or the local one of chromoseg local), and the ` +
+        `pointer ${MODEL_POINTER_KEY} that names the one the segment function uses. Credentials, region and endpoint ` +
         "come from the standard AWS configuration (profile, environment); --endpoint-url points at another S3.",
     );
   models
@@ -56,7 +59,7 @@ export function modelsCommand(): Command {
   models
     .command("promote")
     .description(
-      "point models/latest.json at a version (also to roll back); refused when its test mean IoU is below the " +
+      `point ${MODEL_POINTER_KEY} at a version (also to roll back); refused when its test mean IoU is below the ` +
         "current one's by more than --tolerance, unless --force",
     )
     .argument("<version>", "a version listed by chromoseg models list")
@@ -66,7 +69,7 @@ export function modelsCommand(): Command {
       "--tolerance <fraction>",
       "how much worse (0–1) a version may be",
       positive(true),
-      0.005,
+      QUALITY_GATE_TOLERANCE,
     )
     .option("--force", "skip the quality gate")
     .addHelpText(
@@ -77,7 +80,7 @@ export function modelsCommand(): Command {
       async (version: string, flags: BucketFlags & { tolerance: number; force?: boolean }) => {
         const outcome = await withRegistry(flags, (registry) => registry.promote(version, flags));
         if (!outcome.promoted) throw new UserError(`${version} not promoted: ${outcome.reason}`);
-        console.log(`models/latest.json now names ${version} (${outcome.reason})`);
+        console.log(`${MODEL_POINTER_KEY} now names ${version} (${outcome.reason})`);
       },
     );
   return models;
@@ -89,7 +92,7 @@ async function withRegistry<T>(
   use: (registry: ModelRegistry) => Promise<T>,
 ): Promise<T> {
   if (flags.local !== undefined) {
-    const directory = typeof flags.local === "string" ? flags.local : DEFAULT_LOCAL_DATA;
+    const directory = typeof flags.local === "string" ? flags.local : SETTINGS.localBucketDir;
     const local = await startLocalBucket({ directory, port: 0 });
     const s3 = local.client();
     try {

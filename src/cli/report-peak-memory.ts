@@ -1,13 +1,12 @@
 /**
  * Preloaded (`node --import`) into a process that `bench generate` measures: when the process
  * exits, writes its peak resident memory, process.resourceUsage().maxRSS in bytes, to the file
- * named by PEAK_RSS_FILE_VARIABLE.
+ * SETTINGS.peakRssFile names (the environment variable CHROMOSEG_PEAK_RSS_FILE).
  */
 import { writeFileSync } from "node:fs";
+import { SETTINGS } from "../settings.js";
 
-export const PEAK_RSS_FILE_VARIABLE = "CHROMOSEG_PEAK_RSS_FILE";
-
-const file = process.env[PEAK_RSS_FILE_VARIABLE];
+const file = SETTINGS.peakRssFile;
 if (file) {
   process.on("exit", () => writeFileSync(file, String(process.resourceUsage().maxRSS * 1024)));
 }

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { Command, Option } from "commander";
 import { DEFAULT_MODEL, DEFAULT_MODEL_NAME } from "../default-model.js";
 import { UserError } from "../errors.js";
+import { SAMPLE_FRAME } from "../data/samples.js";
 import { DEFAULT_MAX_PIXELS } from "../image/grey-image.js";
+import { IMAGE_SUFFIXES } from "../image/image-files.js";
 import { findImages } from "../image/find-images.js";
 import { OnnxModel } from "../onnx/onnx-model.js";
 import { CROP_MODE_MAX_SIDE, SEGMENT_MODES, segmentImage } from "../infer/segment-image.js";
@@ -35,7 +37,7 @@ export function segmentCommand(): Command {
     .description(
       "Segment images (PNG, TIFF or JPEG; 8 or 16 bit, 12-bit data in 16-bit files; grey, RGB or with alpha, " +
         "taken as luminance) into background, chromosome A (the smaller of a pair), chromosome B and overlap.\n\n" +
-        `Modes: crop — the image is one sample at the training resolution (like the 94 × 93 dataset crops); ` +
+        `Modes: crop — the image is one sample at the training resolution (like the ${SAMPLE_FRAME.height} × ${SAMPLE_FRAME.width} dataset crops); ` +
         `slide — a whole metaphase: chromosome objects are found as the generator finds them, nuclei and debris ` +
         `skipped, each object decimated ÷ 2 (as the training data was made), segmented, and put back at full ` +
         `resolution. auto (the default) takes images up to ${CROP_MODE_MAX_SIDE} × ${CROP_MODE_MAX_SIDE} as crops.\n\n` +
@@ -45,7 +47,7 @@ export function segmentCommand(): Command {
         "timings; in slide mode every object with its chromosomes and whether a crossing was resolved, " +
         "chromosomeCount and the unresolved objects with the reason) and, in slide mode, chromosomes.json " +
         "(every chromosome with its whole mask through any crossing, in COCO instance format), where <name> is the file's name, or its path inside a folder given as input. Folders are " +
-        "searched recursively for .png .tif .tiff .jpg .jpeg (any case), following symbolic links; a link " +
+        `searched recursively for ${IMAGE_SUFFIXES.join(" ")} (any case), following symbolic links; a link ` +
         "looping back, a broken link and a missing input are reported as failed. A JPEG is turned upright " +
         "by its EXIF orientation; of a multi-page TIFF the first page is segmented (report.json's pages " +
         "gives the count). Bad files are reported and skipped, " +

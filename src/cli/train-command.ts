@@ -6,53 +6,44 @@ import { loadDataset } from "../data/hdf5.js";
 import { LABEL_POLICIES, describeCleaning } from "../data/label-policy.js";
 import type { LabelPolicy } from "../data/label-policy.js";
 import { SPLIT_KINDS } from "../data/splits.js";
-import type { SplitKind } from "../data/splits.js";
 import { UserError } from "../errors.js";
 import { sha256File } from "../hash.js";
 import { BACKEND_CHOICES, selectBackend } from "../model/backend.js";
 import type { BackendChoice } from "../model/backend.js";
 import { PRESET_NAMES, SEGNET_PRESETS, UPSAMPLINGS } from "../model/config.js";
-import type { PresetName, SegNetConfig, Upsampling } from "../model/config.js";
+import type { PresetName, SegNetConfig } from "../model/config.js";
 import { LOSS_KINDS } from "../train/loss.js";
-import type { LossKind } from "../train/loss.js";
 import { train } from "../train/train.js";
-import { LEARNING_RATE_SCHEDULES, PLATEAU_FACTOR, TRAIN_DEFAULTS } from "../train/train-config.js";
-import type { LearningRateSchedule } from "../train/train-config.js";
+import {
+  DEFAULT_PRESETS,
+  LEARNING_RATE_SCHEDULES,
+  PLATEAU_FACTOR,
+  TRAIN_DEFAULTS,
+} from "../train/train-config.js";
+import type { TrainConfig } from "../train/train-config.js";
 import { CURVE_FILE, REPORT_FILE } from "../train/training-report.js";
 import type { EpochRecord } from "../train/training-report.js";
 import { percent } from "../format.js";
 import { examples, fraction, integer, numberList, positive, seed } from "./options.js";
 import { createProgress } from "./progress.js";
 
-interface TrainFlags {
-  data: string;
-  key?: string;
-  labels: LabelPolicy;
-  out: string;
-  preset?: PresetName;
-  filters?: number[];
-  convs?: number[];
-  dropout?: number[];
-  upsampling?: Upsampling;
-  epochs: number;
-  patience: number;
-  minDelta: number;
-  batchSize: number;
-  learningRate: number;
-  schedule: LearningRateSchedule;
-  loss: LossKind;
-  classWeights?: number[];
-  permutationInvariant: boolean;
-  augment: boolean;
-  jitter: number;
-  overlapGain: number;
-  split: SplitKind;
-  validation: number;
-  seed: number;
-  backend: BackendChoice;
-  threads?: number;
-  resume?: boolean;
-}
+/**
+ * The options: TrainConfig's fields under their own names but two (`--epochs`, `--validation`), the
+ * network's fields that override the preset, and those of the command line alone.
+ */
+type TrainFlags = Omit<TrainConfig, "preset" | "model" | "maxEpochs" | "validationFraction"> &
+  Partial<Pick<TrainConfig, "preset">> &
+  Partial<Pick<SegNetConfig, "filters" | "convs" | "dropout" | "upsampling">> & {
+    epochs: TrainConfig["maxEpochs"];
+    validation: TrainConfig["validationFraction"];
+    data: string;
+    key?: string;
+    labels: LabelPolicy;
+    out: string;
+    backend: BackendChoice;
+    threads?: number;
+    resume?: boolean;
+  };
 
 export function trainCommand(): Command {
   return new Command("train")
@@ -208,15 +199,11 @@ export function trainCommand(): Command {
 async function runTrain(flags: TrainFlags): Promise<void> {
   const backend = await selectBackend(flags.backend, flags.threads);
   console.log(backend.summary);
-  const preset = flags.preset ?? (backend.package.endsWith("gpu") ? "seed" : "lite");
-  const model: SegNetConfig = {
-    ...SEGNET_PRESETS[preset],
-    ...(flags.filters && { filters: flags.filters }),
-    ...(flags.convs && { convs: flags.convs }),
-    ...(flags.dropout && { dropout: flags.dropout }),
-    ...(flags.upsampling && { upsampling: flags.upsampling }),
-  };
-  if (flags.validation >= 1) throw new UserError("--validation must be a fraction below 1");
+  const config = trainConfig(
+    flags,
+    DEFAULT_PRESETS[backend.package.endsWith("gpu") ? "gpu" : "cpu"],
+  );
+  const { preset, model } = config;
   const progress = createProgress();
   const [dataset, dataSha256] = await Promise.all([
     loadDataset(flags.data, {
@@ -247,25 +234,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   process.once("SIGTERM", onInterrupt);
   try {
     const { report, model: trained } = await train({
-      config: {
-        preset,
-        model,
-        learningRate: flags.learningRate,
-        schedule: flags.schedule,
-        batchSize: flags.batchSize,
-        maxEpochs: flags.epochs,
-        patience: flags.patience,
-        minDelta: flags.minDelta,
-        loss: flags.loss,
-        classWeights: flags.classWeights,
-        permutationInvariant: flags.permutationInvariant,
-        augment: flags.augment,
-        jitter: flags.jitter,
-        overlapGain: flags.overlapGain,
-        split: flags.split,
-        validationFraction: flags.validation,
-        seed: flags.seed,
-      },
+      config,
       dataset,
       dataSha256,
       out: flags.out,
@@ -297,6 +266,37 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     process.removeListener("SIGINT", onInterrupt);
     process.removeListener("SIGTERM", onInterrupt);
   }
+}
+
+/** The configuration `flags` ask for; `preset` where they name none (the GPU's or the CPU's). */
+function trainConfig(flags: TrainFlags, preset: PresetName): TrainConfig {
+  if (flags.validation >= 1) throw new UserError("--validation must be a fraction below 1");
+  const chosen = flags.preset ?? preset;
+  return {
+    preset: chosen,
+    model: {
+      ...SEGNET_PRESETS[chosen],
+      ...(flags.filters && { filters: flags.filters }),
+      ...(flags.convs && { convs: flags.convs }),
+      ...(flags.dropout && { dropout: flags.dropout }),
+      ...(flags.upsampling && { upsampling: flags.upsampling }),
+    },
+    learningRate: flags.learningRate,
+    schedule: flags.schedule,
+    batchSize: flags.batchSize,
+    maxEpochs: flags.epochs,
+    patience: flags.patience,
+    minDelta: flags.minDelta,
+    loss: flags.loss,
+    classWeights: flags.classWeights,
+    permutationInvariant: flags.permutationInvariant,
+    augment: flags.augment,
+    jitter: flags.jitter,
+    overlapGain: flags.overlapGain,
+    split: flags.split,
+    validationFraction: flags.validation,
+    seed: flags.seed,
+  };
 }
 
 function epochLine(r: EpochRecord, improved: boolean): string {

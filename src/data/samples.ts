@@ -3,6 +3,13 @@
  * 94 × 93 take 235 MB this way.
  */
 
+/**
+ * The frame of the public dataset's samples, and so the training resolution: 94 rows × 93
+ * columns. The generator draws its pairs into it; benchmarks and the export's parity check cut
+ * crops of its size.
+ */
+export const SAMPLE_FRAME = { height: 94, width: 93 } as const;
+
 /** Grey values and labels of `count` samples, each `height` × `width`, row-major. */
 export interface SampleSet {
   count: number;

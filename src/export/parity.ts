@@ -4,6 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { NUM_CLASSES } from "../classes.js";
+import { SAMPLE_FRAME } from "../data/samples.js";
 import { decimatePlane } from "../image/decimate.js";
 import { readGreyImage } from "../image/grey-image.js";
 import type { GreyImage } from "../image/grey-image.js";
@@ -103,10 +104,12 @@ function parityBatches(real: GreyImage, divisor: number): ParityBatch[] {
         `${LARGE_CROP.width} × ${LARGE_CROP.height} (a metaphase of at least ${2 * LARGE_CROP.width} × ${2 * LARGE_CROP.height})`,
     );
   const random = seededRandom(1);
+  const frame = `${SAMPLE_FRAME.height} × ${SAMPLE_FRAME.width}`;
   const noise = (): GreyImage => ({
-    width: 93,
-    height: 94,
-    data: Uint8Array.from({ length: 93 * 94 }, () => Math.floor(random() * 256)),
+    ...SAMPLE_FRAME,
+    data: Uint8Array.from({ length: SAMPLE_FRAME.width * SAMPLE_FRAME.height }, () =>
+      Math.floor(random() * 256),
+    ),
   });
   const windows = (count: number, height: number, width: number) =>
     Array.from({ length: count }, (_, k) => ({
@@ -114,9 +117,21 @@ function parityBatches(real: GreyImage, divisor: number): ParityBatch[] {
       y: Math.floor(((k % 3) * (real.height - height)) / 2),
     })).map(({ x, y }) => cropGrey(real, x, y, width, height));
   return [
-    batchOf("4 random crops, 94 × 93 padded to 96 × 96", Array.from({ length: 4 }, noise), divisor),
-    batchOf("8 real crops, 94 × 93 padded to 96 × 96", windows(8, 94, 93), divisor),
-    batchOf("1 real crop, 152 × 200", windows(1, LARGE_CROP.height, LARGE_CROP.width), divisor),
+    batchOf(
+      `4 random crops, ${frame} padded to 96 × 96`,
+      Array.from({ length: 4 }, noise),
+      divisor,
+    ),
+    batchOf(
+      `8 real crops, ${frame} padded to 96 × 96`,
+      windows(8, SAMPLE_FRAME.height, SAMPLE_FRAME.width),
+      divisor,
+    ),
+    batchOf(
+      `1 real crop, ${LARGE_CROP.height} × ${LARGE_CROP.width}`,
+      windows(1, LARGE_CROP.height, LARGE_CROP.width),
+      divisor,
+    ),
   ];
 }
 

@@ -1,7 +1,7 @@
 /**
  * The generator: builds a labelled dataset of overlapping chromosome pairs from real metaphase
- * images, by an approximation of the public dataset's recipe (see DESIGN.md; the `kaggle` preset,
- * src/generate/kaggle, follows the recipe itself).
+ * images, by an approximation of the public dataset's recipe (see docs/dataset-recipe.md; the
+ * `kaggle` preset, src/generate/kaggle, follows the recipe itself).
  */
 import type { SampleSet } from "../data/samples.js";
 import { UserError } from "../errors.js";
@@ -12,7 +12,7 @@ import { findChromosomes } from "../image/find-chromosomes.js";
 import { PUBLISHED_FIGURES } from "./kaggle/published-figures.js";
 import type { Chromosome, FindResult } from "../image/find-chromosomes.js";
 import { samplePairs } from "./sample-pairs.js";
-import type { SampleMix, SamplingWork } from "./sample-pairs.js";
+import type { SampleMix, SampledPairs, SamplingWork } from "./sample-pairs.js";
 
 /** 2 draws placements (sample-pairs.ts) where 1 enumerated them: a seed gives other files than in 1. */
 export const GENERATOR_VERSION = "2";
@@ -93,6 +93,8 @@ export interface GenerateOptions {
 
 export type GenerateStage = "find" | "compose";
 
+type Progress = NonNullable<GenerateOptions["onProgress"]>;
+
 /** Where a chromosome came from. */
 export interface SourcedChromosome {
   /** Index into the options' metaphases. */
@@ -118,25 +120,73 @@ export interface GeneratedDataset {
 export type FindSummary = Omit<FindResult, "labels" | "cutOuts">;
 
 export async function generateDataset(options: GenerateOptions): Promise<GeneratedDataset> {
+  const settings = resolveSettings(options);
+  const progress = options.onProgress ?? (() => {});
+  const { findings, hashes, found } = await findInMetaphases(options, progress);
+  const chromosomes = settings.choose(found);
+  if (chromosomes.length < 2) {
+    throw new UserError(
+      `found ${chromosomes.length} usable chromosome(s) in ${options.metaphases.join(", ")}; a pair needs 2`,
+    );
+  }
+  const { samples, pairs, work } = drawSamples(chromosomes, settings, progress);
+  return {
+    samples,
+    chromosomes,
+    findings,
+    work,
+    requested: settings.count,
+    attributes: datasetAttributes(options, settings, {
+      chromosomes: chromosomes.length,
+      pairs,
+      work,
+      hashes,
+    }),
+  };
+}
+
+/** The preset's settings with the options' in their place, checked. */
+interface ResolvedSettings extends PresetSettings {
+  preset: Preset;
+  minOverlap: number;
+  seed: number;
+}
+
+/** The settings a run goes by; refuses options it cannot go by. */
+function resolveSettings(options: GenerateOptions): ResolvedSettings {
   const preset = options.preset ?? "like-kaggle";
   const settings = PRESET_SETTINGS[preset];
-  const count = options.count ?? settings.count;
-  const angleCount = options.angles ?? settings.angles;
-  const offsetStep = options.offsetStep ?? settings.offsetStep;
-  const minOverlap = options.minOverlap ?? 5;
-  const seed = options.seed ?? 1;
-  checkPositiveInteger("count", count);
-  checkPositiveInteger("angles", angleCount);
-  checkPositiveInteger("offset step", offsetStep);
-  checkPositiveInteger("minimum overlap", minOverlap);
+  const resolved: ResolvedSettings = {
+    ...settings,
+    preset,
+    count: options.count ?? settings.count,
+    angles: options.angles ?? settings.angles,
+    offsetStep: options.offsetStep ?? settings.offsetStep,
+    minOverlap: options.minOverlap ?? 5,
+    seed: options.seed ?? 1,
+  };
+  checkPositiveInteger("count", resolved.count);
+  checkPositiveInteger("angles", resolved.angles);
+  checkPositiveInteger("offset step", resolved.offsetStep);
+  checkPositiveInteger("minimum overlap", resolved.minOverlap);
   if (!options.metaphases.length)
     throw new UserError("no metaphase image given (--metaphase <files…>)");
   if (options.cy3 && options.cy3.length !== options.metaphases.length)
     throw new UserError(
       `${options.cy3.length} Cy3 image(s) for ${options.metaphases.length} metaphase(s): give one --cy3 per --metaphase, in the same order`,
     );
-  const progress = options.onProgress ?? (() => {});
+  return resolved;
+}
 
+/**
+ * The chromosomes found in each metaphase (its Cy3 image averaged in, when given), in the order
+ * of the images; what the finder found per image; and the sha256 of each image read, in the
+ * order read (each metaphase, then its Cy3 image).
+ */
+async function findInMetaphases(
+  options: GenerateOptions,
+  progress: Progress,
+): Promise<{ findings: FindSummary[]; hashes: string[]; found: SourcedChromosome[] }> {
   const findings: FindSummary[] = [];
   const hashes: string[] = [];
   const found: SourcedChromosome[] = [];
@@ -155,56 +205,59 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     for (const chromosome of accepted) found.push({ image, chromosome });
     progress("find", image + 1, options.metaphases.length);
   }
-  const chromosomes = settings.choose(found);
-  if (chromosomes.length < 2) {
-    throw new UserError(
-      `found ${chromosomes.length} usable chromosome(s) in ${options.metaphases.join(", ")}; a pair needs 2`,
-    );
-  }
+  return { findings, hashes, found };
+}
 
-  const { samples, pairs, work } = samplePairs(
+/** The samples drawn from the pairs of `chromosomes` (sample-pairs.ts), from the run's seed. */
+function drawSamples(
+  chromosomes: SourcedChromosome[],
+  settings: ResolvedSettings,
+  progress: Progress,
+): SampledPairs {
+  return samplePairs(
     chromosomes.map((c) => c.chromosome),
     {
-      count,
-      angles: angleCount,
-      offsetStep,
-      minOverlap,
+      count: settings.count,
+      angles: settings.angles,
+      offsetStep: settings.offsetStep,
+      minOverlap: settings.minOverlap,
       mix: settings.mix,
       overlapGain: settings.overlapGain,
-      random: seededRandom(seed),
+      random: seededRandom(settings.seed),
       onSample: (made, total) => progress("compose", made, total),
     },
   );
+}
+
+/** How the dataset was made, as the attributes written with it. */
+function datasetAttributes(
+  options: GenerateOptions,
+  settings: ResolvedSettings,
+  made: { chromosomes: number; pairs: number; work: SamplingWork; hashes: string[] },
+): Record<string, string | number> {
   return {
-    samples,
-    chromosomes,
-    findings,
-    work,
-    requested: count,
-    attributes: {
-      generator: `chromoseg generate ${GENERATOR_VERSION}`,
-      preset,
-      seed,
-      angles: angleCount,
-      offset_step: offsetStep,
-      min_overlap: minOverlap,
-      ...(settings.mix && {
-        mix: Object.entries(settings.mix)
-          .map(([kind, share]) => `${kind}:${share}`)
-          .join(","),
-      }),
-      ...(settings.overlapGain && { overlap_gain: settings.overlapGain.join("-") }),
-      chromosomes: chromosomes.length,
-      pairs,
-      placements_tried: work.placementsTried,
-      pairs_unplaced: work.pairsUnplaced,
-      source_sha256: hashes.join(","),
-      // in the order of source_sha256: each metaphase, then its Cy3 image if given
-      source_files: options.metaphases
-        .flatMap((file, image) => [file, options.cy3?.[image] ?? []].flat())
-        .map((f) => f.split("/").pop())
+    generator: `chromoseg generate ${GENERATOR_VERSION}`,
+    preset: settings.preset,
+    seed: settings.seed,
+    angles: settings.angles,
+    offset_step: settings.offsetStep,
+    min_overlap: settings.minOverlap,
+    ...(settings.mix && {
+      mix: Object.entries(settings.mix)
+        .map(([kind, share]) => `${kind}:${share}`)
         .join(","),
-    },
+    }),
+    ...(settings.overlapGain && { overlap_gain: settings.overlapGain.join("-") }),
+    chromosomes: made.chromosomes,
+    pairs: made.pairs,
+    placements_tried: made.work.placementsTried,
+    pairs_unplaced: made.work.pairsUnplaced,
+    source_sha256: made.hashes.join(","),
+    // in the order of source_sha256: each metaphase, then its Cy3 image if given
+    source_files: options.metaphases
+      .flatMap((file, image) => [file, options.cy3?.[image] ?? []].flat())
+      .map((f) => f.split("/").pop())
+      .join(","),
   };
 }
 

@@ -2,11 +2,10 @@
  * Overlapping pairs: one chromosome pose placed over another, grey values summed, labelled
  * 1 (the smaller chromosome by area), 2 (the larger) and 3 (overlap), centred in the frame.
  */
-import { PUBLISHED_FIGURES } from "./kaggle/published-figures.js";
+import { SAMPLE_FRAME } from "../data/samples.js";
 import type { Pose } from "./pose.js";
 
-/** Frame of the public dataset: 94 rows × 93 columns. */
-export const { height: FRAME_HEIGHT, width: FRAME_WIDTH } = PUBLISHED_FIGURES.frame;
+const { height: FRAME_HEIGHT, width: FRAME_WIDTH } = SAMPLE_FRAME;
 
 /** Where pose `b` lies relative to pose `a`: the offset of b's top-left corner from a's. */
 export interface Placement {

@@ -10,22 +10,17 @@
  */
 import { reassignSpecks } from "../data/label-policy.js";
 import { swapChromosomeLabels } from "../data/name-by-area.js";
-import { allocateSamples, selectSamples } from "../data/samples.js";
+import { SAMPLE_FRAME, allocateSamples, selectSamples } from "../data/samples.js";
 import type { SampleSet } from "../data/samples.js";
 import { lazyShuffle, shuffle } from "../random.js";
 import type { Random } from "../random.js";
 import type { Chromosome } from "../image/find-chromosomes.js";
-import {
-  FRAME_HEIGHT,
-  FRAME_WIDTH,
-  composeSample,
-  composeSingle,
-  fitsFrame,
-  overlapCount,
-} from "./pairs.js";
+import { composeSample, composeSingle, fitsFrame, overlapCount } from "./pairs.js";
 import type { Placement } from "./pairs.js";
 import { PoseCache } from "./pose-cache.js";
 import type { Pose } from "./pose.js";
+
+const { height: FRAME_HEIGHT, width: FRAME_WIDTH } = SAMPLE_FRAME;
 
 /** Placements tried on one draw of a pair before it is dropped. */
 export const TRIES_PER_PAIR = 500;

@@ -1,6 +1,6 @@
 /**
  * Where an image goes when centred in a larger frame, by the rule of the published notebook's
- * ResizeImages (run with Python 3, as DESIGN.md's reproduction was).
+ * ResizeImages (run with Python 3, as the reproduction in docs/dataset-recipe.md was).
  */
 import { roundHalfEven } from "./round.js";
 

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import sharp from "sharp";
 import type { SharpOptions } from "sharp";
-import { UserError } from "../errors.js";
+import { ImageError, UserError } from "../errors.js";
 
 /**
  * sharp's strictest decoding (its default: any warning fails, so truncated or corrupt data is
@@ -74,7 +74,7 @@ export async function decodeGreyImage(
   name: string,
   { maxPixels = DEFAULT_MAX_PIXELS }: DecodeOptions = {},
 ): Promise<DecodedImage> {
-  if (bytes.length === 0) throw new UserError(`${name}: empty file (0 bytes)`);
+  if (bytes.length === 0) throw new ImageError(`${name}: empty file (0 bytes)`, "unreadable");
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   try {
     return {
@@ -87,8 +87,9 @@ export async function decodeGreyImage(
     };
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new UserError(
+    throw new ImageError(
       `${name}: not a readable image (${(error as Error).message.split("\n")[0]})`,
+      "unreadable",
     );
   }
 }
@@ -101,8 +102,9 @@ async function decodeGrey(
   const meta = await sharp(bytes, SHARP_OPTIONS).metadata();
   const pixels = (meta.width ?? 0) * (meta.height ?? 0);
   if (pixels > maxPixels)
-    throw new UserError(
+    throw new ImageError(
       `${name}: ${meta.width} × ${meta.height} is ${pixels} pixels, over the limit of ${maxPixels} (${maxPixels / 1e6} megapixels)`,
+      "too-large",
     );
   const luminance = (meta.channels ?? 1) - (meta.hasAlpha ? 1 : 0) > 1;
   const pages = meta.pages && meta.pages > 1 ? meta.pages : undefined;

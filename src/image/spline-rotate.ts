@@ -1,12 +1,12 @@
 /**
- * scipy.ndimage.rotate(plane, degrees) with its defaults, on one 2-D integer plane: reshape on
- * (the output holds the whole rotated input), cubic B-spline interpolation of the prefiltered
- * plane (order 3, prefilter on), mode 'constant' with cval 0, and the result rounded as scipy
- * stores a float in an integer array (halves away from zero). Follows scipy 1.10, the version of
- * DESIGN.md's reproduction (_interpolation.py's rotate and affine_transform, ni_interpolation.c's
- * geometric transform), operation for operation, so that every pixel rounds as it does there;
- * later versions (1.17) sum the coordinates in another order, which moves a pixel now and then
- * where a sample falls on the plane's very edge.
+ * scipy.ndimage.rotate(plane, degrees) with its defaults, on one 2-D integer plane: reshape on (the
+ * output holds the whole rotated input), cubic B-spline interpolation of the prefiltered plane
+ * (order 3, prefilter on), mode 'constant' with cval 0, and the result rounded as scipy stores a
+ * float in an integer array (halves away from zero). Follows scipy 1.10, the version of the
+ * reproduction in docs/dataset-recipe.md (_interpolation.py's rotate and affine_transform,
+ * ni_interpolation.c's geometric transform), operation for operation, so that every pixel rounds as
+ * it does there; later versions (1.17) sum the coordinates in another order, which moves a pixel
+ * now and then where a sample falls on the plane's very edge.
  */
 import { cosDegrees, sinDegrees } from "./degrees.js";
 import { fusedMultiplyAdd } from "./fused-multiply-add.js";

@@ -5,7 +5,7 @@
 import { basename } from "node:path";
 import { NUM_CLASSES, byClass } from "../classes.js";
 import type { ClassName } from "../classes.js";
-import { UserError } from "../errors.js";
+import { ImageError } from "../errors.js";
 import { decodeGreyImage } from "../image/grey-image.js";
 import type { BitDepthScaling, DecodeOptions } from "../image/grey-image.js";
 import { encodeInstanceOverlay, encodeLabelMap, encodeOverlay } from "../render/overlay.js";
@@ -98,8 +98,9 @@ export async function segmentImage(
     labels = slide.labels;
   } else {
     if (image.width * image.height > CROP_MODE_MAX_PIXELS)
-      throw new UserError(
+      throw new ImageError(
         `${name}: ${image.width} × ${image.height} is too large for crop mode (at most ${CROP_MODE_MAX_PIXELS} pixels); use slide mode`,
+        "too-large",
       );
     [labels] = await segmentCrops(model, [image], options);
   }

@@ -85,7 +85,8 @@ async function importNative(name: string): Promise<void> {
 }
 
 async function activateWasm(threads: number): Promise<void> {
-  const { configureWasmThreads, registerFastWasmKernels } = await import("./wasm-kernels.js");
+  const { configureWasmThreads } = await import("./wasm-threads.js");
+  const { registerFastWasmKernels } = await import("./wasm-kernels.js");
   configureWasmThreads(threads);
   registerFastWasmKernels();
 }

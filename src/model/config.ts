@@ -40,7 +40,8 @@ export const PRESET_NAMES: readonly PresetName[] = ["seed", "lite"];
 
 /**
  * The SegNet reference network (64 / 128 / 256 filters) and a narrow one for machines without a
- * GPU. Both unpool by `indices`: on the same data it trained better than `nearest` (README, train).
+ * GPU. Both unpool by `indices`: on the same data it trained better than `nearest` (docs/cli.md,
+ * `chromoseg train`).
  */
 export const SEGNET_PRESETS: Record<PresetName, SegNetConfig> = {
   seed: {

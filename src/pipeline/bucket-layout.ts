@@ -1,7 +1,8 @@
 /**
- * The bucket's layout: one home for the prefixes, the model pointer and the image suffixes, read by
- * the infrastructure (infra/), the upload handler (lambdas/segment), the training container and the
- * local emulation. Keep it free of heavy imports: `cdk synth` loads it.
+ * The bucket's layout: one home for the prefixes and the image suffixes, read by the
+ * infrastructure (infra/), the upload handler (lambdas/segment), the training container and the
+ * local emulation (the model pointer's key, models/latest.json, is model-pointer.ts's). Keep it
+ * free of heavy imports: `cdk synth` loads it.
  */
 import { IMAGE_SUFFIXES, isImageName } from "../image/image-files.js";
 
@@ -15,8 +16,6 @@ export const RESULTS_PREFIX = "results/";
 export const MODELS_PREFIX = "models/";
 /** Training datasets (HDF5, Kaggle layout). */
 export const DATASETS_PREFIX = "datasets/";
-/** JSON object naming the model the segment function uses; training rewrites it. */
-export const MODEL_POINTER_KEY = `${MODELS_PREFIX}latest.json`;
 
 /**
  * The suffixes the upload trigger matches. S3 notification filters are case-sensitive and take

@@ -2,6 +2,7 @@
 import { createRequire } from "node:module";
 import { S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
+import { SETTINGS } from "../settings.js";
 import { hasDotSegments } from "./bucket-layout.js";
 
 /** s3rver's error, which it answers as S3 does (its types leave it out). */
@@ -19,15 +20,13 @@ interface FilesystemStore {
 export const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 export const LOCAL_REGION = "us-east-1";
 export const LOCAL_BUCKET = "chromoseg-local";
-/** Where `chromoseg local` keeps the bucket's objects unless told otherwise. */
-export const DEFAULT_LOCAL_DATA = ".chromoseg/s3";
 
 export interface LocalBucketOptions {
   /** Where s3rver keeps the objects. */
   directory: string;
   /** @default LOCAL_BUCKET */
   bucket?: string;
-  /** 0 picks a free port. @default 4568 (s3rver's) */
+  /** 0 picks a free port. @default SETTINGS.localS3Port (s3rver's own) */
   port?: number;
 }
 
@@ -44,7 +43,7 @@ export async function startLocalBucket(options: LocalBucketOptions): Promise<Loc
   const bucket = options.bucket ?? LOCAL_BUCKET;
   const server = new S3rver({
     address: "127.0.0.1",
-    port: options.port ?? 4568,
+    port: options.port ?? SETTINGS.localS3Port,
     silent: true,
     directory: options.directory,
     configureBuckets: [{ name: bucket, configs: [] }],

@@ -10,14 +10,10 @@
 import { randomUUID } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { Context, S3Event, S3EventRecord } from "aws-lambda";
-import {
-  MODEL_POINTER_KEY,
-  decodeEventKey,
-  encodeEventKey,
-  triggersSegmentation,
-} from "./bucket-layout.js";
+import { decodeEventKey, encodeEventKey, triggersSegmentation } from "./bucket-layout.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalBucket } from "./local-bucket.js";
 import type { LocalBucket, LocalBucketOptions } from "./local-bucket.js";
+import { MODEL_POINTER_KEY } from "./model-pointer.js";
 import { SEGMENT_ENVIRONMENT } from "./segment-environment.js";
 import type { SegmentHandler } from "./segment-handler.js";
 import type { UploadOutcome } from "./segment-upload.js";

@@ -4,15 +4,28 @@
  * version is named by the pointer only after all its files are uploaded.
  */
 import { createHash } from "node:crypto";
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { percent } from "../format.js";
 import { UserError } from "../errors.js";
-import { MODELS_PREFIX, MODEL_POINTER_KEY } from "./bucket-layout.js";
-import type { ModelPointer } from "./model-source.js";
+import { MODELS_PREFIX } from "./bucket-layout.js";
+import { getObjectOrNull } from "./get-object.js";
+import {
+  MODEL_POINTER_KEY,
+  brokenPointerError,
+  formatModelPointer,
+  parseModelPointer,
+} from "./model-pointer.js";
+import type { ModelPointer } from "./model-pointer.js";
 
 export const MODEL_FILE = "model.onnx";
 export const VERSION_METADATA_FILE = "metadata.json";
+
+/**
+ * The quality gate's allowance: how much lower (0–1) a version's test mean IoU may be than the
+ * current one's and still be promoted (`chromoseg models promote --tolerance`, the training job).
+ */
+export const QUALITY_GATE_TOLERANCE = 0.005;
 
 /** metadata.json of a version: what the quality gate and `models list` read. */
 export interface VersionMetadata {
@@ -61,14 +74,20 @@ export class ModelRegistry {
 
   /**
    * Points models/latest.json at `version` unless its test mean IoU is below the current one's
-   * by more than `tolerance` (the quality gate; `force` skips it). Returns whether it did.
+   * by more than `tolerance` (the quality gate; `force` skips it). Returns whether it did. A
+   * broken pointer throws a UserError saying what is wrong, unless `force` (which replaces it).
    */
   async promote(
     version: string,
-    { tolerance = 0.005, force = false }: { tolerance?: number; force?: boolean } = {},
+    {
+      tolerance = QUALITY_GATE_TOLERANCE,
+      force = false,
+    }: { tolerance?: number; force?: boolean } = {},
   ): Promise<{ promoted: boolean; reason: string }> {
     const candidate = await this.metadata(version);
-    const current = await this.currentVersion();
+    const pointer = await this.pointer();
+    if (typeof pointer === "string" && !force) throw new UserError(brokenPointerError(pointer));
+    const current = typeof pointer === "string" ? null : (pointer?.version ?? null);
     if (!force && current && current !== version) {
       const incumbent = await this.metadata(current);
       if (candidate.testMeanIoU < incumbent.testMeanIoU - tolerance) {
@@ -78,16 +97,21 @@ export class ModelRegistry {
         };
       }
     }
-    const pointer: ModelPointer = {
+    const promoted: ModelPointer = {
       version,
       key: keyOf(version, MODEL_FILE),
       sha256: candidate.sha256,
       metadata: { testMeanIoU: candidate.testMeanIoU },
     };
-    await this.put(MODEL_POINTER_KEY, JSON.stringify(pointer, null, 2));
+    await this.put(MODEL_POINTER_KEY, formatModelPointer(promoted));
     return {
       promoted: true,
-      reason: current ? `replaces ${current}` : "the first version published",
+      reason:
+        typeof pointer === "string"
+          ? `replaces a broken pointer (${pointer})`
+          : current
+            ? `replaces ${current}`
+            : "the first version published",
     };
   }
 
@@ -117,10 +141,20 @@ export class ModelRegistry {
     );
   }
 
-  /** The pointer's version, or null without a pointer. */
+  /**
+   * The pointer's version, or null without a pointer; a broken pointer throws a UserError saying
+   * what is wrong with it.
+   */
   async currentVersion(): Promise<string | null> {
+    const pointer = await this.pointer();
+    if (typeof pointer === "string") throw new UserError(brokenPointerError(pointer));
+    return pointer?.version ?? null;
+  }
+
+  /** The pointer, null without one, or what is wrong with it. */
+  private async pointer(): Promise<ModelPointer | string | null> {
     const text = await this.read(MODEL_POINTER_KEY);
-    return text === null ? null : (JSON.parse(text) as ModelPointer).version;
+    return text === null ? null : parseModelPointer(text);
   }
 
   private async metadata(version: string): Promise<VersionMetadata> {
@@ -133,13 +167,8 @@ export class ModelRegistry {
   }
 
   private async read(key: string): Promise<string | null> {
-    try {
-      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return await object.Body!.transformToString();
-    } catch (error) {
-      if ((error as { name?: string }).name === "NoSuchKey") return null;
-      throw error;
-    }
+    const object = await getObjectOrNull(this.s3, { Bucket: this.bucket, Key: key });
+    return object && (await object.Body!.transformToString());
   }
 
   private async put(key: string, body: string | Uint8Array): Promise<void> {

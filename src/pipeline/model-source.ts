@@ -3,9 +3,10 @@
  * one the bucket's pointer names, downloaded once, checked against its sha256 and reused; the
  * pointer is looked at again at most every `recheckSeconds` (by ETag, so an unchanged pointer
  * costs one small request); without a pointer, the model baked into the image. A broken pointer
- * (not JSON, a field missing, a model that is not in the bucket, has another sha256 or does not
- * load) also gets the baked-in model, and `onBrokenPointer` hears of it once per pointer version;
- * S3 faults throw, for the caller to retry.
+ * (one model-pointer.ts refuses: not JSON, a field missing or malformed; or one naming a model
+ * that is not in the bucket, has another sha256 or does not load) also gets the baked-in model,
+ * and `onBrokenPointer` hears of it once per pointer version; S3 faults throw, for the caller to
+ * retry.
  */
 import { createHash } from "node:crypto";
 import { access } from "node:fs/promises";
@@ -14,18 +15,9 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { writeFileAtomically } from "../files.js";
 import { OnnxModel } from "../onnx/onnx-model.js";
-
-/** The JSON object at models/latest.json. */
-export interface ModelPointer {
-  /** A name for the version, e.g. `2026-11-26T20-15-03Z`. */
-  version: string;
-  /** The ONNX file's key, under models/. */
-  key: string;
-  /** sha256 of the ONNX file, hex. */
-  sha256: string;
-  /** Anything else the publisher records (metrics, data hash). */
-  metadata?: Record<string, unknown>;
-}
+import { SETTINGS } from "../settings.js";
+import { parseModelPointer } from "./model-pointer.js";
+import type { ModelPointer } from "./model-pointer.js";
 
 export interface ModelSourceOptions {
   s3: S3Client;
@@ -33,7 +25,7 @@ export interface ModelSourceOptions {
   pointerKey: string;
   /** The model to use while the bucket has no pointer. */
   fallbackPath: string;
-  /** Where downloaded models are kept. @default "/tmp/chromoseg-models" */
+  /** Where downloaded models are kept. @default SETTINGS.modelCacheDir */
   cacheDir?: string;
   /** Look at the pointer again after this many seconds. @default 60 */
   recheckSeconds?: number;
@@ -72,7 +64,7 @@ export class ModelSource {
     this.checkedAt = this.now();
     if (pointer === "unchanged") return this.current!;
     if (pointer === "absent") return this.useFallback();
-    const value = parsePointer(pointer.text, this.options.pointerKey);
+    const value = parseModelPointer(pointer.text, this.options.pointerKey);
     if (typeof value === "string") return this.brokenPointer(value, pointer.etag);
     // the same bytes under another name (a re-published or promoted version) keep the session
     if (value.sha256 !== this.current?.model.sha256) {
@@ -153,7 +145,7 @@ export class ModelSource {
   private async download(
     pointer: ModelPointer,
   ): Promise<{ path: string; sha256: string } | "missing"> {
-    const dir = this.options.cacheDir ?? "/tmp/chromoseg-models";
+    const dir = this.options.cacheDir ?? SETTINGS.modelCacheDir;
     const path = join(dir, `${pointer.sha256}.onnx`);
     if (await exists(path)) return { path, sha256: pointer.sha256 };
     let response;
@@ -195,19 +187,4 @@ function statusOf(error: unknown): number | undefined {
 /** Without s3:ListBucket (the function has none), a missing key answers 403, not 404. */
 function isMissing(status: number | undefined): boolean {
   return status === 404 || status === 403;
-}
-
-/** The pointer, or what is wrong with it. */
-function parsePointer(text: string, key: string): ModelPointer | string {
-  let value: Partial<ModelPointer> | null;
-  try {
-    value = JSON.parse(text) as Partial<ModelPointer> | null;
-  } catch {
-    return `${key} is not JSON`;
-  }
-  if (typeof value !== "object" || value === null) return `${key} is not a JSON object`;
-  for (const field of ["version", "key", "sha256"] as const) {
-    if (typeof value[field] !== "string" || !value[field]) return `${key} has no ${field}`;
-  }
-  return value as ModelPointer;
 }

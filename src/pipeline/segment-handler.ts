@@ -3,7 +3,8 @@
  * calls the same). S3 tells it of images uploaded under uploads/; it segments each into
  * results/<path after uploads/>/ (src/pipeline/segment-upload.ts). Bad input returns normally
  * with results/…/error.json, so Lambda does not retry a hopeless object; S3 faults throw, so
- * Lambda retries and finally sends the event to the failure queue.
+ * Lambda retries and finally sends the event to the failure queue. Each invocation's log keys are
+ * reset and its metrics published when it returns or throws (with-powertools.ts).
  *
  * The S3 client takes its endpoint and credentials from the standard AWS configuration
  * (AWS_ENDPOINT_URL_S3 and the like), so the local emulation runs this same handler.
@@ -18,6 +19,7 @@ import { ModelSource, fallbackWarning } from "./model-source.js";
 import { readSegmentEnvironment } from "./segment-environment.js";
 import { segmentUpload } from "./segment-upload.js";
 import type { UploadOutcome } from "./segment-upload.js";
+import { withPowertools } from "./with-powertools.js";
 
 const logger = new Logger({ serviceName: "chromoseg-segment" });
 // its own warnings (such as "No application metrics to publish") go through the logger and its level
@@ -49,8 +51,7 @@ function start(): Runtime {
 export type SegmentHandler = (event: S3Event, context: Context) => Promise<UploadOutcome[]>;
 
 /** The handler; its S3 client and model live in the module, as long as the container. */
-export const segmentHandler: SegmentHandler = async (event, context) => {
-  logger.addContext(context);
+export const segmentHandler: SegmentHandler = withPowertools({ logger, metrics }, async (event) => {
   runtime ??= start();
   const outcomes: UploadOutcome[] = [];
   try {
@@ -75,12 +76,9 @@ export const segmentHandler: SegmentHandler = async (event, context) => {
     metrics.addMetric("UploadsFailed", MetricUnit.Count, 1);
     logger.error("S3 or the model could not be reached; Lambda will retry", error as Error);
     throw error;
-  } finally {
-    logger.removeKeys(["key"]);
-    metrics.publishStoredMetrics();
   }
   return outcomes;
-};
+});
 
 function recordOutcome(outcome: UploadOutcome): void {
   switch (outcome.status) {
@@ -90,7 +88,7 @@ function recordOutcome(outcome: UploadOutcome): void {
     case "refused": {
       logger.warn(`refused: ${outcome.reason}`, { results: outcome.results });
       const refusal = metrics.singleMetric();
-      refusal.addDimension("reason", refusalKind(outcome.reason));
+      refusal.addDimension("reason", outcome.kind);
       refusal.addMetric("ImagesRefused", MetricUnit.Count, 1);
       return;
     }
@@ -111,11 +109,4 @@ function recordOutcome(outcome: UploadOutcome): void {
       metrics.addMetric("EncodeTime", MetricUnit.Milliseconds, encode);
     }
   }
-}
-
-/** A coarse reason, fit for a metric dimension (the full reason goes to the log and error.json). */
-function refusalKind(reason: string): string {
-  if (/over the limit|too large/.test(reason)) return "too-large";
-  if (/not a readable image|empty file/.test(reason)) return "unreadable";
-  return "other";
 }

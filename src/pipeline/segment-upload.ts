@@ -6,7 +6,8 @@
  */
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { UserError } from "../errors.js";
+import { ImageError, UserError } from "../errors.js";
+import type { ImageProblem } from "../errors.js";
 import { segmentImage } from "../infer/segment-image.js";
 import type { SegmentOptions, SegmentReport } from "../infer/segment-image.js";
 import { ERROR_FILE, clearResults, resultFiles, resultJson } from "../infer/write-outputs.js";
@@ -44,10 +45,13 @@ export interface UploadError extends SegmentError {
   eTag?: string;
 }
 
+/** Why an upload was refused, coarsely (the reason in words goes to error.json and the log). */
+export type RefusalKind = ImageProblem | "other";
+
 export type UploadOutcome =
   | { status: "skipped"; key: string; reason: string }
   | { status: "segmented"; key: string; results: string; report: UploadReport }
-  | { status: "refused"; key: string; results: string; reason: string };
+  | { status: "refused"; kind: RefusalKind; key: string; results: string; reason: string };
 
 export interface SegmentUploadOptions extends SegmentOptions {
   s3: S3Client;
@@ -83,7 +87,7 @@ export async function segmentUpload(
       options.s3.send(new DeleteObjectCommand({ Bucket: upload.bucket, Key: results + name })),
     );
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
-  const refuse = async (reason: string): Promise<UploadOutcome> => {
+  const refuse = async (reason: string, kind: RefusalKind): Promise<UploadOutcome> => {
     const error: UploadError = {
       image: key,
       versionId: upload.versionId,
@@ -92,9 +96,10 @@ export async function segmentUpload(
     };
     await clearEarlierResults();
     await put(ERROR_FILE, resultJson(error), "application/json");
-    return { status: "refused", key, results, reason };
+    return { status: "refused", kind, key, results, reason };
   };
-  if (upload.size > maxBytes) return refuse(`${upload.size} bytes, over the limit of ${maxBytes}`);
+  if (upload.size > maxBytes)
+    return refuse(`${upload.size} bytes, over the limit of ${maxBytes}`, "too-large");
 
   const object = await options.s3.send(
     new GetObjectCommand({ Bucket: upload.bucket, Key: key, VersionId: upload.versionId }),
@@ -105,7 +110,8 @@ export async function segmentUpload(
   try {
     outputs = await segmentImage(model, bytes, key, options);
   } catch (error) {
-    if (error instanceof UserError) return refuse(error.message);
+    if (error instanceof UserError)
+      return refuse(error.message, error instanceof ImageError ? error.problem : "other");
     throw error;
   }
   const report: UploadReport = {

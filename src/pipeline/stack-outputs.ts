@@ -1,4 +1,7 @@
-/** The CDK stack's outputs, by name: infra/ writes them; `submit-training` and the README read them. */
+/**
+ * The CDK stack's outputs, by name: infra/ writes them; `submit-training` and docs/aws.md read
+ * them.
+ */
 export const STACK_OUTPUTS = {
   bucketName: "BucketName",
   functionName: "FunctionName",

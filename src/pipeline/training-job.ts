@@ -43,7 +43,7 @@ export interface TrainingJobOptions {
   workDir: string;
   /** @default a timestamp such as 2026-11-26T20-15-03Z */
   version?: string;
-  /** The quality gate's allowance, test mean IoU 0–1. @default 0.005 */
+  /** The quality gate's allowance, test mean IoU 0–1. @default QUALITY_GATE_TOLERANCE */
   tolerance?: number;
   /** Promote even when worse. */
   force?: boolean;

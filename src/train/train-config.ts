@@ -70,6 +70,16 @@ export const TRAIN_DEFAULTS = {
   seed: 1,
 } as const satisfies Omit<TrainConfig, "preset" | "model" | "classWeights">;
 
+/**
+ * The preset where none is given, by what trains: the reference network where a GPU has room for
+ * it (`chromoseg train` on tfjs-node-gpu, the training job on AWS), the small one on a CPU
+ * (`chromoseg train` otherwise, `chromoseg local train`).
+ */
+export const DEFAULT_PRESETS = {
+  gpu: "seed",
+  cpu: "lite",
+} as const satisfies Record<"gpu" | "cpu", PresetName>;
+
 /** How a model trained with `config` names its chromosomes (see data/name-by-area.ts). */
 export function chromosomeNamingOf(
   config: Pick<TrainConfig, "permutationInvariant">,

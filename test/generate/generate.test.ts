@@ -7,10 +7,11 @@ import { emptyCleaning } from "../../src/data/label-policy.js";
 import { splitDataset } from "../../src/data/splits.js";
 import { generateDataset } from "../../src/generate/generate.js";
 import type { GenerateOptions, GeneratedDataset } from "../../src/generate/generate.js";
-import { FRAME_HEIGHT, FRAME_WIDTH } from "../../src/generate/pairs.js";
+import { SAMPLE_FRAME } from "../../src/data/samples.js";
 import { contactSheetSize, renderContactSheet } from "../../src/render/contact-sheet.js";
 import { DAPI_CROP, FIXTURES, REPLICA_SAMPLE, temporaryFolder } from "../helpers.js";
 
+const { height: FRAME_HEIGHT, width: FRAME_WIDTH } = SAMPLE_FRAME;
 const folder = temporaryFolder();
 const small: GenerateOptions = {
   metaphases: [DAPI_CROP],

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { Chromosome } from "../../src/image/find-chromosomes.js";
-import { FRAME_HEIGHT, FRAME_WIDTH } from "../../src/generate/pairs.js";
+import { SAMPLE_FRAME } from "../../src/data/samples.js";
 import { PoseCache } from "../../src/generate/pose-cache.js";
 import {
   NO_PARTNER,
@@ -24,6 +24,7 @@ function bar(id: number, length: number, thickness = 8): Chromosome {
   };
 }
 
+const { height: FRAME_HEIGHT, width: FRAME_WIDTH } = SAMPLE_FRAME;
 const sampling = { angles: 12, offsetStep: 3, minOverlap: 5 };
 
 describe("pairAt", () => {

@@ -4,7 +4,6 @@ import { describe, expect, it } from "vitest";
 import { IMAGE_SUFFIXES } from "../../src/image/image-files.js";
 import {
   DATASETS_PREFIX,
-  MODEL_POINTER_KEY,
   MODELS_PREFIX,
   RESULTS_PREFIX,
   TRIGGER_SUFFIXES,
@@ -22,10 +21,6 @@ describe("bucket layout", () => {
     for (const a of prefixes) {
       for (const b of prefixes) if (a !== b) expect(a.startsWith(b)).toBe(false);
     }
-  });
-
-  it("keeps the model pointer under models/", () => {
-    expect(MODEL_POINTER_KEY).toBe("models/latest.json");
   });
 
   it("triggers on each image suffix in lower and upper case", () => {

@@ -1,4 +1,4 @@
-/** The stack's settings from CDK context (`-c key=value`), as the README's Deploying section lists them. */
+/** The stack's settings from CDK context (`-c key=value`), as docs/aws.md lists them. */
 import { App } from "aws-cdk-lib";
 import { describe, expect, it } from "vitest";
 import { settingsFromContext } from "../../infra/context.js";

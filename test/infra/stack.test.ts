@@ -3,12 +3,12 @@ import { describe, expect, it } from "vitest";
 import { STACK_OUTPUTS } from "../../infra/chromoseg-stack.js";
 import { SEGMENT_ENVIRONMENT } from "../../src/pipeline/segment-environment.js";
 import {
-  MODEL_POINTER_KEY,
   TRIGGER_SUFFIXES,
   UPLOADS_PREFIX,
   isImageName,
   triggersSegmentation,
 } from "../../src/pipeline/bucket-layout.js";
+import { MODEL_POINTER_KEY } from "../../src/pipeline/model-pointer.js";
 import { TRAINING_ENVIRONMENT } from "../../src/pipeline/training-environment.js";
 import { synthesize } from "./synth.js";
 import {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { ModelSource } from "../../src/pipeline/model-source.js";
-import type { ModelPointer } from "../../src/pipeline/model-source.js";
+import type { ModelPointer } from "../../src/pipeline/model-pointer.js";
 import { LITE_MODEL, temporaryFolder } from "../helpers.js";
 import { localS3 } from "../s3.js";
 

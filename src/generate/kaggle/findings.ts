@@ -1,6 +1,6 @@
 /**
  * What the `kaggle` preset found at each step, how it is printed and stored, and how it compares
- * with DESIGN.md's figures for the published slides.
+ * with the published slides' figures in docs/dataset-recipe.md.
  */
 import { OVERLAP_LABEL } from "./assemble.js";
 import type { PairingFindings } from "./assemble.js";
@@ -90,33 +90,33 @@ export function findingsAttributes(
   };
 }
 
-/** Whether the sources are the published slides, which DESIGN.md's figures describe. */
+/** Whether the sources are the published slides, whose figures docs/dataset-recipe.md gives. */
 export function isPublishedSource(dapiSha256: string, cy3Sha256: string): boolean {
   return dapiSha256 === PUBLISHED_FIGURES.dapiSha256 && cy3Sha256 === PUBLISHED_FIGURES.cy3Sha256;
 }
 
-/** How the findings compare with DESIGN.md's figures, in lines to print. */
+/** How the findings compare with the figures of docs/dataset-recipe.md, in lines to print. */
 export function compareWithPublished(
   findings: KagglePresetFindings,
   publishedSource: boolean,
 ): string[] {
-  if (!publishedSource) return ["(not the published slides: DESIGN.md's figures do not apply)"];
+  if (!publishedSource) return ["(not the published slides: the published figures do not apply)"];
   const differences = differencesFromPublished(findings);
   if (!differences.length) {
     const { samples, frame } = PUBLISHED_FIGURES;
     return [
-      `as DESIGN.md's reproduction of the published set, figure for figure: ${samples} samples of ${frame.height} × ${frame.width}`,
+      `as the published recipe (docs/dataset-recipe.md), figure for figure: ${samples} samples of ${frame.height} × ${frame.width}`,
     ];
   }
   return [
-    "differs from DESIGN.md's reproduction of the published set (the earliest step listed is the likely cause):",
+    "differs from the published recipe (docs/dataset-recipe.md; the earliest step listed is the likely cause):",
     ...differences.map((line) => `  ${line}`),
   ];
 }
 
 /**
- * Each figure that differs from DESIGN.md's, by how much and from which step; the earliest step
- * that differs is the likely cause of the others. Empty when all agree.
+ * Each figure that differs from docs/dataset-recipe.md's, by how much and from which step; the
+ * earliest step that differs is the likely cause of the others. Empty when all agree.
  */
 function differencesFromPublished(findings: KagglePresetFindings): string[] {
   const published = PUBLISHED_FIGURES;
@@ -176,7 +176,7 @@ function differencesFromPublished(findings: KagglePresetFindings): string[] {
     .filter(([, ours, theirs]) => ours !== theirs)
     .map(
       ([name, ours, theirs, step]) =>
-        `${name}: ${ours}, DESIGN.md ${theirs}${by(ours, theirs)}; from ${step}`,
+        `${name}: ${ours}, published recipe ${theirs}${by(ours, theirs)}; from ${step}`,
     );
 }
 

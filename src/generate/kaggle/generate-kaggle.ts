@@ -1,6 +1,6 @@
 /**
- * The `kaggle` preset: the published dataset's recipe (DESIGN.md steps 1–9) from the DAPI and
- * Cy3 images of one metaphase, optionally with the published "Cleaned" labels.
+ * The `kaggle` preset: the published dataset's recipe (docs/dataset-recipe.md, steps 1–9) from the
+ * DAPI and Cy3 images of one metaphase, optionally with the published "Cleaned" labels.
  */
 import { basename } from "node:path";
 import type { Box } from "../../image/morphology.js";
@@ -36,7 +36,7 @@ export interface KaggleDataset {
   samples: OverlapSamples;
   /** What each step found; the label values are those the samples hold, raw and (if cleaned) cleaned. */
   findings: KagglePresetFindings;
-  /** Whether the inputs are the published slides, for which DESIGN.md gives figures. */
+  /** Whether the inputs are the published slides, whose figures docs/dataset-recipe.md gives. */
   publishedSource: boolean;
   attributes: Record<string, string | number>;
 }

@@ -1,6 +1,6 @@
 /**
- * Steps 6–8 of the published recipe (DESIGN.md; the notebook's generator_tools.py): a pair's
- * two chromosomes, each turned to five angles, laid over each other at nine relative places.
+ * Steps 6–8 of the published recipe (docs/dataset-recipe.md; the notebook's generator_tools.py): a
+ * pair's two chromosomes, each turned to five angles, laid over each other at nine relative places.
  */
 import { rotatePlane } from "../../image/spline-rotate.js";
 import { clipToLabels, emptyLabelledImage } from "./labelled-image.js";

@@ -1,8 +1,10 @@
 /**
- * What DESIGN.md's independent reproduction of the published recipe found on the slides the
- * public dataset was made from (jpp21 metaphase 3, DAPI.tif and Cy3.tif in shared data): what
- * the `kaggle` preset compares its own findings with.
+ * What the independent reproduction of the published recipe (docs/dataset-recipe.md) found on the
+ * slides the public dataset was made from (jpp21 metaphase 3, DAPI.tif and Cy3.tif in shared data):
+ * what the `kaggle` preset compares its own findings with.
  */
+import { SAMPLE_FRAME } from "../../data/samples.js";
+
 export const PUBLISHED_FIGURES = {
   /** sha256 of the two source files; the figures hold for these only. */
   dapiSha256: "990e2fab218d6bf0690fd1e0ea04273962d4bdfdd351ca68323ebef5185724a2",
@@ -14,7 +16,7 @@ export const PUBLISHED_FIGURES = {
   pairs: 66,
   candidates: 14850,
   samples: 13434,
-  frame: { height: 94, width: 93 },
+  frame: SAMPLE_FRAME,
   /** Label pixels of value 4 over the whole set (the spline's rounding of the masks). */
   label4Pixels: 166,
   /** The largest grey value (overlap sums are not clipped). */

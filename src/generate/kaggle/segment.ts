@@ -1,6 +1,7 @@
 /**
- * The chromosomes of the published dataset's recipe (DESIGN.md steps 1–5), from the DAPI and
- * Cy3 images of one metaphase: what the pairs, rotations and placements (steps 6–9) start from.
+ * The chromosomes of the published dataset's recipe (docs/dataset-recipe.md, steps 1–5), from the
+ * DAPI and Cy3 images of one metaphase: what the pairs, rotations and placements (steps 6–9) start
+ * from.
  */
 import type { GreyImage } from "../../image/grey-image.js";
 import type { Box } from "../../image/morphology.js";

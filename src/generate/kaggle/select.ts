@@ -1,8 +1,8 @@
 /**
- * Step 5 of the published dataset's recipe (DESIGN.md): which objects become its chromosomes.
- * Every object is centred in one frame; objects are keyed by area, so of two with the same area
- * the later one is kept; every 4th distinct area from the smallest is taken, and each taken
- * chromosome is halved by keeping every second row and column of its centred frame.
+ * Step 5 of the published dataset's recipe (docs/dataset-recipe.md): which objects become its
+ * chromosomes. Every object is centred in one frame; objects are keyed by area, so of two with the
+ * same area the later one is kept; every 4th distinct area from the smallest is taken, and each
+ * taken chromosome is halved by keeping every second row and column of its centred frame.
  */
 import { UserError } from "../../errors.js";
 import { decimatePlane } from "../../image/decimate.js";

@@ -1,6 +1,6 @@
 /**
- * Steps 1–4 of the published dataset's recipe (DESIGN.md, "How that dataset was made"): the
- * metaphase cropped, the background of its DAPI and Cy3 images removed by top-hats, the
+ * Steps 1–4 of the published dataset's recipe (docs/dataset-recipe.md, "The recipe, step by step"):
+ * the metaphase cropped, the background of its DAPI and Cy3 images removed by top-hats, the
  * chromosomes segmented on DAPI, and each cut out of the mean of both top-hats.
  */
 import { UserError } from "../../errors.js";

@@ -155,7 +155,7 @@ describe("compareWithPublished", () => {
 
   it("says when every figure agrees", () => {
     expect(compareWithPublished(asPublished, true)).toEqual([
-      "as DESIGN.md's reproduction of the published set, figure for figure: 13434 samples of 94 × 93",
+      "as the published recipe (docs/dataset-recipe.md), figure for figure: 13434 samples of 94 × 93",
     ]);
   });
 
@@ -173,13 +173,13 @@ describe("compareWithPublished", () => {
       /^ {2}decimated areas: 161, 238, .*; from step 5 \(centring before decimation\)$/,
     );
     expect(lines[2]).toMatch(
-      /^ {2}samples: 13400, DESIGN\.md 13434 \(-34, -0\.25 %\); from steps 7–8/,
+      /^ {2}samples: 13400, published recipe 13434 \(-34, -0\.25 %\); from steps 7–8/,
     );
   });
 
   it("does not compare other slides", () => {
     expect(compareWithPublished({ ...asPublished, samples: 5 }, false)).toEqual([
-      "(not the published slides: DESIGN.md's figures do not apply)",
+      "(not the published slides: the published figures do not apply)",
     ]);
   });
 });
