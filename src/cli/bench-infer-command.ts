@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { SAMPLE_FRAME } from "../data/samples.js";
 import { DEFAULT_MODEL, DEFAULT_MODEL_NAME } from "../default-model.js";
 import { DEFAULT_SLIDE, benchmarkInference } from "../infer/bench-infer.js";
-import { measurePeak } from "./machine.js";
+import { measurePeak } from "../onnx/machine-peak.js";
 import { table } from "../format.js";
 import { examples, integer } from "./options.js";
 

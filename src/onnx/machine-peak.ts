@@ -5,7 +5,7 @@
  */
 import { cpus } from "node:os";
 import * as ort from "onnxruntime-node";
-import { OnnxGraph } from "../onnx/onnx-graph.js";
+import { OnnxGraph } from "./onnx-graph.js";
 import { VERSION } from "../version.js";
 
 export interface MachinePeak {
