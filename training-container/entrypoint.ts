@@ -1,7 +1,8 @@
 /**
  * The training job's command (training-container/Dockerfile): reads its settings from the
- * environment the Batch job definition sets (./environment.ts), trains, evaluates, exports and
- * publishes (src/pipeline/training-job.ts). `--force` publishes past the quality gate.
+ * environment the Batch job definition sets (src/pipeline/training-environment.ts), trains,
+ * evaluates, exports and publishes (src/pipeline/training-job.ts). `--force` publishes past the
+ * quality gate.
  *
  * Exit codes: 0 done (published, or kept back by the quality gate: the log says which); 2 bad
  * settings or bad data (retrying cannot help); 1 anything else: S3 or the machine failed (a retry

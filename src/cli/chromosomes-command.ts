@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { Command, Option } from "commander";
 import sharp from "sharp";
@@ -15,6 +15,7 @@ import { renderColouredOutlines, renderOutlines } from "../render/outlines.js";
 import { table } from "../format.js";
 import type { Box } from "../image/morphology.js";
 import { box, examples } from "./options.js";
+import { writeFileAtomically } from "../files.js";
 
 /** The segmentations the command can show. */
 const SEGMENTATIONS = ["finder", "kaggle"] as const;
@@ -85,11 +86,11 @@ export function chromosomesCommand(): Command {
 async function showFoundChromosomes(image: string, out: string): Promise<void> {
   const decoded = await readGreyImage(image);
   const found = findChromosomes(decoded.image);
-  await writeFile(
+  await writeFileAtomically(
     join(out, "outlines.png"),
     await renderOutlines(decoded.image, found.labels, found.objects),
   );
-  await writeFile(
+  await writeFileAtomically(
     join(out, "objects.json"),
     JSON.stringify(
       {
@@ -105,10 +106,13 @@ async function showFoundChromosomes(image: string, out: string): Promise<void> {
     ),
   );
   for (const c of found.chromosomes) {
-    await sharp(Buffer.from(c.grey), { raw: { width: c.width, height: c.height, channels: 1 } })
+    const png = await sharp(Buffer.from(c.grey), {
+      raw: { width: c.width, height: c.height, channels: 1 },
+    })
       .toColourspace("b-w")
       .png()
-      .toFile(join(out, `chromosome-${String(c.id).padStart(3, "0")}.png`));
+      .toBuffer();
+    await writeFileAtomically(join(out, `chromosome-${String(c.id).padStart(3, "0")}.png`), png);
   }
   const counts = OBJECT_KINDS.map((kind) => found.objects.filter((o) => o.kind === kind).length);
   console.log(
@@ -136,7 +140,7 @@ async function showKaggleSegmentation(image: string, flags: ChromosomesFlags): P
   const { slide, findings, chromosomes } = segmentation;
   const fateOf = fates(segmentation);
   const count = (fate: Fate) => [...fateOf.values()].filter((f) => f === fate).length;
-  await writeFile(
+  await writeFileAtomically(
     join(flags.out, "outlines.png"),
     await renderColouredOutlines(
       slide.grey,
@@ -149,7 +153,7 @@ async function showKaggleSegmentation(image: string, flags: ChromosomesFlags): P
     ),
   );
   const { width, height } = chromosomes[0] ?? { width: 1, height: 1 };
-  await writeFile(
+  await writeFileAtomically(
     join(flags.out, "kaggle-chromosomes.png"),
     await renderSheet(
       chromosomes.map((c) => [{ grey: c.grey }, { labels: c.mask }]),
@@ -158,7 +162,7 @@ async function showKaggleSegmentation(image: string, flags: ChromosomesFlags): P
       { columns: 6, scale: 3 },
     ),
   );
-  await writeFile(
+  await writeFileAtomically(
     join(flags.out, "objects.json"),
     JSON.stringify(
       {

@@ -1,4 +1,3 @@
-import { writeFile } from "node:fs/promises";
 import { Command, Option } from "commander";
 import { CLASS_NAMES } from "../classes.js";
 import { loadDataset } from "../data/hdf5.js";
@@ -10,6 +9,7 @@ import { contactSheetSize, renderContactSheet } from "../render/contact-sheet.js
 import { percent, table } from "../format.js";
 import { examples } from "./options.js";
 import { createProgress } from "./progress.js";
+import { writeFileAtomically } from "../files.js";
 
 interface InspectFlags {
   key?: string;
@@ -64,7 +64,7 @@ export function inspectCommand(): Command {
       progress?.stop();
       const stats = datasetStatistics(loaded);
       const sheet = flags.sheet ?? `${file.replace(/\.(h5|hdf5)$/i, "")}.sheet.png`;
-      await writeFile(sheet, await renderContactSheet(loaded.samples));
+      await writeFileAtomically(sheet, await renderContactSheet(loaded.samples));
       if (flags.json) {
         console.log(JSON.stringify({ ...stats, contactSheet: sheet }));
         return;

@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../src/errors.js";
 import { scoreSlide } from "../../src/evaluate/score-slide.js";
-import { parseSlideAnnotations } from "../../src/evaluate/slide-annotations.js";
 import type { SlideAnnotation } from "../../src/evaluate/slide-annotations.js";
 
 const WIDTH = 100;
@@ -55,31 +53,5 @@ describe("scoring a slide against point annotations", () => {
     expect(
       scoreSlide(new Uint8Array(WIDTH * HEIGHT), WIDTH, HEIGHT, annotation, null).countError,
     ).toBeNull();
-  });
-});
-
-describe("slide annotations", () => {
-  const valid = { format: "chromoseg-slide-annotations/1", slides: [annotation] };
-
-  it("accepts the documented format", () => {
-    expect(parseSlideAnnotations(valid, "a.json").slides[0].image).toBe("slide.tif");
-  });
-
-  it.each([
-    [{ ...valid, format: "coco" }, /"format" must be/],
-    [{ ...valid, slides: [] }, /at least one slide/],
-    [{ ...valid, slides: [annotation, annotation] }, /annotated twice/],
-    [{ ...valid, slides: [{ image: "x.tif" }] }, /crossings must be a list/],
-    [
-      { ...valid, slides: [{ image: "x.tif", crossings: [{ x: 1 }] }] },
-      /crossings\[0\] needs numbers x and y/,
-    ],
-    [
-      { ...valid, slides: [{ image: "x.tif", crossings: [], chromosomeCount: 4.5 }] },
-      /whole number/,
-    ],
-  ])("refuses %j with its reason", (value, reason) => {
-    expect(() => parseSlideAnnotations(value, "a.json")).toThrow(UserError);
-    expect(() => parseSlideAnnotations(value, "a.json")).toThrow(reason);
   });
 });

@@ -25,7 +25,7 @@ describe("a tfjs SegNet rebuilt from an ONNX export", () => {
     expect(parityPasses(parity)).toBe(true);
     expect(model.countParams()).toBe(metadata.network.parameters);
     model.dispose();
-  }, 60_000);
+  });
 
   it("is refused, naming the file, when the metadata has no configuration", async () => {
     const parityImage = (await readGreyImage(DAPI_CROP)).image;
@@ -37,5 +37,5 @@ describe("a tfjs SegNet rebuilt from an ONNX export", () => {
     expect(() => segnetFromOnnx(exported.bytes, exported.metadata, "bare.onnx")).toThrow(
       "model bare.onnx: its metadata has no network configuration, so tfjs cannot rebuild it",
     );
-  }, 60_000);
+  });
 });

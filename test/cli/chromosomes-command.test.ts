@@ -1,12 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { chromosomesCommand } from "../src/cli/chromosomes-command.js";
+import { chromosomesCommand } from "../../src/cli/chromosomes-command.js";
+import { FIXTURES } from "../helpers.js";
 
-const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 const folder = mkdtempSync(join(tmpdir(), "chromoseg-chromosomes-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 

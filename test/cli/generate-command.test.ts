@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateCommand } from "../../../src/cli/generate-command.js";
+import { generateCommand } from "../../src/cli/generate-command.js";
 
 /** `chromoseg generate …`, its error (a UserError's message) if it fails. */
 function generate(...args: string[]): Promise<unknown> {

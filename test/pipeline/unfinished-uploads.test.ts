@@ -1,3 +1,7 @@
+/**
+ * Which uploads count as unfinished (src/pipeline/unfinished-uploads.ts), as the local pipeline
+ * finds and redelivers them when it starts on a bucket a killed run left behind.
+ */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
