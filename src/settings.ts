@@ -9,7 +9,8 @@
  * pipeline/segment-environment.ts, the training job's in pipeline/training-environment.ts). Nor
  * the AWS SDK's own variables (AWS_REGION, AWS_ENDPOINT_URL_S3, credentials), which the SDK reads.
  *
- * No imports: the CLI's help, `cdk synth` and the preloaded peak-memory reporter read it.
+ * No imports: the CLI's help, the training container's entrypoint and the preloaded peak-memory
+ * reporter read it.
  */
 
 /** The environment variable behind each setting that has one. */

@@ -27,7 +27,7 @@ describe("settings", () => {
     expect(SETTINGS.peakRssFile).toBe("/tmp/peak");
   });
 
-  it("import nothing (the preloaded peak-memory reporter and cdk synth read them)", () => {
+  it("import nothing (the preloaded peak-memory reporter reads them)", () => {
     const source = readFileSync(new URL("../src/settings.ts", import.meta.url), "utf8");
     expect(source).not.toMatch(/^import /m);
   });

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { Command, Option } from "commander";
+import { CHROMOSOME_NAMINGS } from "../data/name-by-area.js";
 import type { ChromosomeNaming } from "../data/name-by-area.js";
 import { SAMPLE_FRAME } from "../data/samples.js";
 import { exportToOnnx } from "../export/export.js";
@@ -56,7 +57,7 @@ export function exportCommand(): Command {
         "who names chromosomes A and B, for a model without its training-report.json: network (trained " +
           "on the labels as given) or area (trained with the permutation-invariant loss, the default since " +
           "December 2026); with a report, the report's",
-      ).choices(["network", "area"]),
+      ).choices(CHROMOSOME_NAMINGS),
     )
     .addOption(
       new Option("--backend <name>", "TensorFlow.js backend of the reference run")

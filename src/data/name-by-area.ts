@@ -11,6 +11,7 @@ import { OVERLAP } from "../classes.js";
  * labels as given); `area`, this module (a model trained with the permutation-invariant loss).
  */
 export type ChromosomeNaming = "network" | "area";
+export const CHROMOSOME_NAMINGS: readonly ChromosomeNaming[] = ["network", "area"];
 
 const A = 1;
 const B = 2;

@@ -1,5 +1,5 @@
 /**
- * The 8 flips and 90° rotations of a plane: training augments with them (train/augment.ts) and
+ * The 8 flips and 90° rotations of a plane: training augments with them (train/batches.ts) and
  * test-time augmentation averages over them (infer/segment-crops.ts).
  */
 

@@ -11,8 +11,8 @@
  *
  * Profiling a SegNet training step found more: a few generic kernels and gradients that are
  * loops or JavaScript on wasm. Each replacement below says what it replaces and by how much;
- * each was kept only because it shortened a training step. `configureWasmThreads` (wasm-threads.ts,
- * re-exported here) makes the backend's multithreaded build usable in Node.
+ * each was kept only because it shortened a training step. `configureWasmThreads` (wasm-threads.ts)
+ * makes the backend's multithreaded build usable in Node.
  */
 import * as tf from "@tensorflow/tfjs";
 import type {
@@ -34,8 +34,6 @@ import type {
 // Importing the package also registers the wasm backend with tfjs.
 import "@tensorflow/tfjs-backend-wasm";
 import { windowMaximaMask } from "./unpool.js";
-
-export { configureWasmThreads } from "./wasm-threads.js";
 
 const BACKEND = "wasm";
 

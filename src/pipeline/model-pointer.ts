@@ -67,8 +67,8 @@ export function parseModelPointer(
 }
 
 /** What a reader that cannot go on without the pointer says about a broken one (a UserError's message). */
-export function brokenPointerError(problem: string): string {
-  return `${problem} (chromoseg models promote <version> --force replaces it)`;
+export function brokenPointerError(problem: string, version = "<version>"): string {
+  return `${problem} (chromoseg models promote ${version} --force replaces it)`;
 }
 
 /** The text the pointer is written as; a pointer that no reader would accept throws instead. */

@@ -86,7 +86,9 @@ export class ModelRegistry {
   ): Promise<{ promoted: boolean; reason: string }> {
     const candidate = await this.metadata(version);
     const pointer = await this.pointer();
-    if (typeof pointer === "string" && !force) throw new UserError(brokenPointerError(pointer));
+    if (typeof pointer === "string" && !force) {
+      throw new UserError(brokenPointerError(pointer, version));
+    }
     const current = typeof pointer === "string" ? null : (pointer?.version ?? null);
     if (!force && current && current !== version) {
       const incumbent = await this.metadata(current);
@@ -115,7 +117,10 @@ export class ModelRegistry {
     };
   }
 
-  /** Every version with metadata, oldest first, the pointer's marked. */
+  /**
+   * Every version with metadata, oldest first, the pointer's marked (none while the pointer is
+   * broken: listing is how one finds the version to repair it with).
+   */
   async list(): Promise<VersionSummary[]> {
     const versions: string[] = [];
     let token: string | undefined;
@@ -132,7 +137,8 @@ export class ModelRegistry {
         versions.push(Prefix!.slice(MODELS_PREFIX.length, -1));
       token = page.NextContinuationToken;
     } while (token);
-    const current = await this.currentVersion();
+    const pointer = await this.pointer();
+    const current = typeof pointer === "string" ? null : (pointer?.version ?? null);
     const summaries = await Promise.all(
       versions.map(async (v) => ({ ...(await this.metadata(v)), current: v === current })),
     );

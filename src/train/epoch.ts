@@ -65,7 +65,7 @@ export async function runEpoch(
  * seed and `epoch` (so that a resumed run draws what an uninterrupted one would): the mean
  * training loss, or why it stopped after a batch (a loss that is not a number, an abort).
  */
-export async function trainEpoch(
+async function trainEpoch(
   plan: EpochPlan,
   model: tf.LayersModel,
   epoch: number,
@@ -103,7 +103,7 @@ export async function trainEpoch(
 }
 
 /** The validation samples' mean loss and the metrics of their predicted labels. */
-export async function validate(
+async function validate(
   plan: EpochPlan,
   model: tf.LayersModel,
 ): Promise<{ loss: number; metrics: SegmentationMetrics }> {
@@ -135,7 +135,7 @@ export function selectLabels(
 }
 
 /** Adam's current rate (tfjs keeps it as a plain field, saved in the optimizer's config). */
-export function learningRateOf(optimizer: tf.Optimizer): number {
+function learningRateOf(optimizer: tf.Optimizer): number {
   return (optimizer as unknown as { learningRate: number }).learningRate;
 }
 

@@ -29,8 +29,6 @@ import type { TrainConfig } from "./train-config.js";
 import { CURVE_FILE, REPORT_FILE } from "./training-report.js";
 import type { EpochRecord, TrainingReport } from "./training-report.js";
 
-export { selectLabels } from "./epoch.js";
-
 export interface TrainRun {
   config: TrainConfig;
   dataset: LoadedDataset;

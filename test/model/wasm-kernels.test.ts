@@ -9,7 +9,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { configureWasmThreads, registerFastWasmKernels } from "../../src/model/wasm-kernels.js";
+import { registerFastWasmKernels } from "../../src/model/wasm-kernels.js";
+import { configureWasmThreads } from "../../src/model/wasm-threads.js";
 
 const TOLERANCE = 1e-4;
 

@@ -83,7 +83,7 @@ describe("model pointer", () => {
 describe("model registry with a broken pointer", () => {
   const s3 = localS3();
 
-  it("refuses to list or gate against it with a clear error; --force replaces it", async () => {
+  it("lists the versions with none current, refuses to gate against it with a clear error naming the version; --force replaces it", async () => {
     const registry = new ModelRegistry(s3.client, s3.bucket);
     await registry.upload("v1", { "model.onnx": readFileSync(LITE_MODEL) }, 0.8);
     await s3.client.send(
@@ -93,11 +93,14 @@ describe("model registry with a broken pointer", () => {
         Body: JSON.stringify({ version: "v0" }),
       }),
     );
-    const clearly =
-      "models/latest.json has no key (chromoseg models promote <version> --force replaces it)";
-    await expect(registry.currentVersion()).rejects.toThrow(new UserError(clearly));
-    await expect(registry.list()).rejects.toThrow(new UserError(clearly));
-    await expect(registry.promote("v1")).rejects.toThrow(new UserError(clearly));
+    const problem = "models/latest.json has no key";
+    await expect(registry.currentVersion()).rejects.toThrow(
+      new UserError(`${problem} (chromoseg models promote <version> --force replaces it)`),
+    );
+    expect((await registry.list()).map((v) => [v.version, v.current])).toEqual([["v1", false]]);
+    await expect(registry.promote("v1")).rejects.toThrow(
+      new UserError(`${problem} (chromoseg models promote v1 --force replaces it)`),
+    );
 
     expect(await registry.promote("v1", { force: true })).toEqual({
       promoted: true,

@@ -39,21 +39,17 @@ describe("training curve", () => {
     const png = await decodePng(await renderTrainingCurve(history, null));
     expect([png.format, png.width, png.height]).toEqual(["png", 2 * PANEL_WIDTH, 280]);
     expect(near(png.pixel(2, 2), [255, 255, 255], 0)).toBe(true);
-    // mid-plot in the IoU panel, one row above each flat line's y (its 2-pixel stroke covers it)
+    // mid-plot in the IoU panel, one row above each flat line's y (its 2-pixel stroke covers it);
+    // on the panel's scale (0.2 to 0.9 over rows 240 to 48) A, B and background lie at rows
+    // 48, 144 and 240
     const x = PANEL_WIDTH + PLOT.left + PLOT.width / 2;
-    const rowOf = (v: number) => PLOT.top + (1 - (v - 0.2) / 0.7) * PLOT.height;
-    expect(rowOf(IOU.chromosomeA)).toBe(48);
-    expect(rowOf(IOU.chromosomeB)).toBeCloseTo(144, 9);
-    expect(rowOf(IOU.background)).toBe(240);
     expect(png.pixel(x, 47).slice(0, 3)).toEqual([...PALETTE[1]]);
     expect(png.pixel(x, 143).slice(0, 3)).toEqual([...PALETTE[2]]);
     // background is black in the palette: its line is grey on the white plot
     expect(png.pixel(x, 239).slice(0, 3)).toEqual([136, 136, 136]);
     // the loss panel, on a scale from the lowest loss (1/3) to the highest (1.2): the training
-    // loss falls from 1 at epoch 1 to 1/3 at epoch 3
-    const lossRow = (v: number) => PLOT.top + (1 - (v - 1 / 3) / (1.2 - 1 / 3)) * PLOT.height;
+    // loss falls from 1 at epoch 1 (row 92.3) to 1/3 at epoch 3 (row 240)
     const dark = (rgb: number[]) => near(rgb, [0x33, 0x33, 0x33]);
-    expect(lossRow(1)).toBeCloseTo(92.3, 1);
     expect(columnHas(png, PLOT.left + 2, [88, 98], dark)).toBe(true);
     expect(columnHas(png, PLOT.left + 2, [48, 86], dark)).toBe(false);
     expect(columnHas(png, PLOT.left + PLOT.width - 4, [230, 241], dark)).toBe(true);
