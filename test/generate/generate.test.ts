@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
@@ -117,6 +118,12 @@ describe("generateDataset", () => {
     const first = await write("a.h5", generated);
     expect((await write("b.h5", again)).equals(first)).toBe(true);
     expect((await write("c.h5", other)).equals(first)).toBe(false);
+    // and the same samples as the generator gave before its stages were split (2 December 2026)
+    const digest = createHash("sha256")
+      .update(generated.samples.grey)
+      .update(generated.samples.labels)
+      .digest("hex");
+    expect(digest).toBe("e77782f742985c41fba0e17ce349dd885abfc8ae847ce398a7ef1eb3aa9aad1f");
   });
 
   it("writes a file the reader loads unchanged, with pair ids and how it was made", async () => {
