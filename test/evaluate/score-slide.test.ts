@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { scoreSlide } from "../../src/evaluate/score-slide.js";
-import type { SlideAnnotation } from "../../src/evaluate/slide-annotations.js";
+import { annotation } from "./sample-annotation.js";
 
 const WIDTH = 100;
 const HEIGHT = 60;
@@ -13,17 +13,6 @@ function labelsWithOverlaps(...centres: [number, number][]): Uint8Array {
       for (let x = cx - 1; x <= cx + 1; x++) labels[y * WIDTH + x] = 3;
   return labels;
 }
-
-const annotation: SlideAnnotation = {
-  image: "slide.tif",
-  chromosomeCount: 46,
-  crossings: [
-    { x: 20, y: 20 },
-    { x: 80, y: 20 },
-  ],
-  touching: [{ x: 50, y: 50 }],
-  uncertain: [{ x: 10, y: 50 }],
-};
 
 describe("scoring a slide against point annotations", () => {
   it("finds crossings within the radius, and counts overlap regions away from every point as false", () => {

@@ -7,19 +7,8 @@ import {
   parseSlideAnnotations,
   readSlideAnnotations,
 } from "../../src/evaluate/slide-annotations.js";
-import type { SlideAnnotation } from "../../src/evaluate/slide-annotations.js";
 import { FIXTURES, temporaryFolder } from "../helpers.js";
-
-const annotation: SlideAnnotation = {
-  image: "slide.tif",
-  chromosomeCount: 46,
-  crossings: [
-    { x: 20, y: 20 },
-    { x: 80, y: 20 },
-  ],
-  touching: [{ x: 50, y: 50 }],
-  uncertain: [{ x: 10, y: 50 }],
-};
+import { annotation } from "./sample-annotation.js";
 
 describe("slide annotations", () => {
   const valid = { format: "chromoseg-slide-annotations/1", slides: [annotation] };
