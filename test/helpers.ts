@@ -9,6 +9,8 @@ import { seededRandom } from "../src/random.js";
 export const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 export const DAPI_CROP = join(FIXTURES, "dapi-jpp21-m3-crop.tif");
 export const CROSSING_CROP = join(FIXTURES, "jpp21-m1-crossing-crop.tif");
+/** The bundled metaphase (samples/DAPI.tif): 46 chromosomes, none crossing. */
+export const SAMPLE_SLIDE = fileURLToPath(new URL("../samples/DAPI.tif", import.meta.url));
 /** A 94 × 93 sample of the replica dataset's kaggle test split, and its labels (0–3). */
 export const REPLICA_SAMPLE = join(FIXTURES, "replica-sample.png");
 export const REPLICA_SAMPLE_LABELS = join(FIXTURES, "replica-sample-labels.png");

@@ -41,7 +41,7 @@ export function objectInstances(
     for (const part of componentPixels(partOf, count))
       if (part.length >= minArea) parts.push({ channel, pixels: part });
   }
-  if (parts.length === 0) parts.push({ channel: 1, pixels: indicesOf(objectMask) });
+  if (parts.length === 0) return [wholeObject(objectMask)];
   const instances = parts.map(({ channel, pixels }) => {
     const mask = new Uint8Array(size);
     for (const p of pixels) mask[p] = 1;
@@ -51,6 +51,12 @@ export function objectInstances(
   for (const instance of instances) instance.area = instance.mask.reduce((a, b) => a + b, 0);
   if (instances.length === 1) instances[0].channel = 1;
   return instances.sort((a, b) => a.area - b.area);
+}
+
+/** The whole object as one chromosome. */
+export function wholeObject(objectMask: Uint8Array): ObjectInstance {
+  const mask = objectMask.map((inside) => (inside ? 1 : 0));
+  return { channel: 1, mask, area: mask.reduce((a, b) => a + b, 0) };
 }
 
 /**
@@ -103,10 +109,4 @@ export function instanceLabels(instances: ObjectInstance[], size: number): Uint8
   for (const { channel, mask } of instances)
     for (let p = 0; p < size; p++) if (mask[p]) labels[p] = labels[p] ? OVERLAP : channel;
   return labels;
-}
-
-function indicesOf(mask: Uint8Array): number[] {
-  const out: number[] = [];
-  mask.forEach((v, p) => v && out.push(p));
-  return out;
 }

@@ -3,18 +3,19 @@
  * the generator picks out the objects; nuclei and debris are skipped; every other object (single,
  * cluster, or cut by the border) is cut out as the generator cuts chromosomes (background-
  * corrected grey inside its mask), brought to the training resolution by the same decimation
- * (÷ 2), segmented in crop mode, and its labels scaled back ×2 into its mask.
+ * (÷ 2), segmented in crop mode, and its labels scaled back ×2 into its mask. An unbranched rod
+ * the finder accepted is one chromosome without asking the model (see `isRod`).
  */
 import type { ClassName } from "../classes.js";
 import { NUM_CLASSES, OVERLAP, byClass } from "../classes.js";
 import { findChromosomes } from "../image/find-chromosomes.js";
-import type { ObjectKind } from "../image/find-chromosomes.js";
+import type { ObjectKind, SlideObject } from "../image/find-chromosomes.js";
 import { cropPlane, positiveBox } from "../image/crop.js";
 import { decimatePlane } from "../image/decimate.js";
 import type { GreyImage } from "../image/grey-image.js";
 import type { Box } from "../image/morphology.js";
 import type { OnnxModel } from "../onnx/onnx-model.js";
-import { instanceLabels, objectInstances } from "./chromosome-instances.js";
+import { instanceLabels, objectInstances, wholeObject } from "./chromosome-instances.js";
 import type { ObjectInstance } from "./chromosome-instances.js";
 import { segmentCrops } from "./segment-crops.js";
 import type { CropOptions } from "./segment-crops.js";
@@ -50,6 +51,11 @@ export interface SlideObjectReport {
   pixels: Record<ClassName, number> | null;
   /** Chromosomes found in it (absent when not segmented). */
   chromosomes?: number;
+  /**
+   * Who counted its chromosomes: `shape` for an unbranched rod the finder accepted (one chromosome,
+   * the model not run), `model` for the rest (absent when not segmented).
+   */
+  decidedBy?: "shape" | "model";
   /** Two chromosomes whose crossing was separated (absent when not segmented). */
   crossingResolved?: boolean;
   /** Why its chromosomes could not be told apart; null when they could (absent when not segmented). */
@@ -94,22 +100,27 @@ export async function segmentSlide(
   const chosen = found.objects.flatMap((object, k) =>
     SKIPPED.includes(object.kind) ? [] : [{ object, cut: found.cutOuts[k] }],
   );
-  const frames = chosen.map(({ cut }) => framed(decimatePlane(cut.grey, cut.width, cut.height)));
+  const modelled = chosen.filter(({ object }) => !isRod(object));
+  const frames = modelled.map(({ cut }) => framed(decimatePlane(cut.grey, cut.width, cut.height)));
   const frameLabels = await segmentCrops(model, frames, options);
   const labels = new Uint8Array(slide.width * slide.height);
   const reports = new Map<number, SlideObjectReport>();
   const instances: ChromosomeInstance[] = [];
   // a part of a channel smaller than this is no chromosome (the finder's median is the typical one)
   const minArea = found.medianArea * MIN_CHROMOSOME_FRACTION;
-  chosen.forEach(({ object, cut }, k) => {
-    const predicted = new Uint8Array(cut.width * cut.height);
-    const frameWidth = frames[k].width;
-    for (let y = 0; y < cut.height; y++)
-      for (let x = 0; x < cut.width; x++)
-        predicted[y * cut.width + x] =
-          frameLabels[k][(MARGIN + (y >> 1)) * frameWidth + MARGIN + (x >> 1)];
-    const parts = objectInstances(predicted, cut.mask, cut.width, cut.height, minArea);
-    const objectLabels = instanceLabels(parts, predicted.length);
+  chosen.forEach(({ object, cut }) => {
+    const k = modelled.findIndex((m) => m.object === object);
+    const parts =
+      k === -1
+        ? [wholeObject(cut.mask)]
+        : objectInstances(
+            fullResolution(frameLabels[k], frames[k].width, cut),
+            cut.mask,
+            cut.width,
+            cut.height,
+            minArea,
+          );
+    const objectLabels = instanceLabels(parts, cut.mask.length);
     const counts = new Array<number>(NUM_CLASSES).fill(0);
     for (let y = 0; y < cut.height; y++) {
       for (let x = 0; x < cut.width; x++) {
@@ -130,6 +141,7 @@ export async function segmentSlide(
       overlapping,
       pixels: byClass(counts),
       chromosomes: parts.length,
+      decidedBy: k === -1 ? "shape" : "model",
       crossingResolved: overlapping && parts.length === 2,
       unresolved: unresolvedReason(object.kind, parts.length, overlapping),
     });
@@ -150,6 +162,30 @@ export async function segmentSlide(
     chromosomeCount: instances.length,
     findMs,
   };
+}
+
+/**
+ * An object the finder accepted as one chromosome whose skeleton has at most two ends. Two
+ * chromosomes that cross have four ends (three where one ends on the other) and the finder calls
+ * them a cluster; within a rod the pair model errs the other way, cutting long chromosomes in two
+ * and marking bright bands and centromeres as overlap (docs/accuracy.md, "On real slides"). Missed
+ * this way: two chromosomes lying end to end, or overlapping only at their ends.
+ */
+function isRod(object: SlideObject): boolean {
+  return object.kind === "accepted" && object.endpoints !== null && object.endpoints <= 2;
+}
+
+/** A frame's labels (decimated, with MARGIN) at the object's full resolution, box-sized. */
+function fullResolution(
+  frameLabels: Uint8Array,
+  frameWidth: number,
+  cut: { width: number; height: number },
+): Uint8Array {
+  const labels = new Uint8Array(cut.width * cut.height);
+  for (let y = 0; y < cut.height; y++)
+    for (let x = 0; x < cut.width; x++)
+      labels[y * cut.width + x] = frameLabels[(MARGIN + (y >> 1)) * frameWidth + MARGIN + (x >> 1)];
+  return labels;
 }
 
 /** Why an object's chromosomes could not be told apart, or null when they could. */

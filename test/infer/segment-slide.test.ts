@@ -5,7 +5,7 @@ import { readGreyImage } from "../../src/image/grey-image.js";
 import type { GreyImage } from "../../src/image/grey-image.js";
 import { OVERLAP_FRACTION, segmentSlide } from "../../src/infer/segment-slide.js";
 import { OnnxModel } from "../../src/onnx/onnx-model.js";
-import { CROSSING_CROP, DAPI_CROP, LITE_MODEL } from "../helpers.js";
+import { CROSSING_CROP, DAPI_CROP, LITE_MODEL, SAMPLE_SLIDE } from "../helpers.js";
 
 let model: OnnxModel;
 let dapi: GreyImage;
@@ -44,6 +44,7 @@ describe("slide mode", () => {
       )!,
     );
     expect(after.segmented).toBe(true);
+    expect(after.decidedBy).toBe("model");
     expect(after.overlapping).toBe(true);
     const overlapShare = (o: typeof after) => o.pixels!.overlap / o.area;
     expect(overlapShare(after)).toBeGreaterThan(overlapShare(before) + OVERLAP_FRACTION);
@@ -77,5 +78,33 @@ describe("slide mode", () => {
     const centreX = mean(overlap.map((i) => i % image.width));
     const centreY = mean(overlap.map((i) => Math.floor(i / image.width)));
     expect(Math.hypot(centreX - 58, centreY - 108)).toBeLessThan(10);
+  });
+
+  it("takes an unbranched rod the finder accepted as one chromosome, without the model", async () => {
+    const found = findChromosomes(dapi);
+    const rods = found.objects.filter(
+      (o) => o.kind === "accepted" && o.endpoints !== null && o.endpoints <= 2,
+    );
+    expect(rods.length).toBeGreaterThan(0);
+    const result = await segmentSlide(model, dapi);
+    for (const rod of rods) {
+      const report = result.objects.find((o) => o.id === rod.id)!;
+      expect(report).toMatchObject({ decidedBy: "shape", chromosomes: 1, overlapping: false });
+      expect(report.pixels).toEqual({
+        background: 0,
+        chromosomeA: rod.area,
+        chromosomeB: 0,
+        overlap: 0,
+      });
+    }
+    const others = result.objects.filter((o) => o.segmented && !rods.some((r) => r.id === o.id));
+    for (const other of others) expect(other.decidedBy).toBe("model");
+  });
+
+  it("counts the 46 chromosomes of the bundled DAPI.tif, with no overlap", async () => {
+    const { image } = await readGreyImage(SAMPLE_SLIDE);
+    const result = await segmentSlide(model, image);
+    expect(result.chromosomeCount).toBe(46);
+    expect(result.labels.filter((label) => label === 3).length).toBe(0);
   });
 });
