@@ -44,7 +44,8 @@ export function segmentCommand(): Command {
         "For each input, <out>/<name>/ receives labels.png (8-bit, values 0–3; in slide mode a lone chromosome " +
         "is 1), overlay.png (crop mode: the input with the classes tinted; slide mode: each chromosome in a colour " +
         "of its own, overlaps outlined in white), report.json (size, mode, pixels per class, model sha256, " +
-        "timings; in slide mode every object with its chromosomes and whether a crossing was resolved, " +
+        "timings; in slide mode every object with its chromosomes, who counted them (shape: an unbranched rod " +
+        "the finder accepted is one chromosome; model: the rest) and whether a crossing was resolved, " +
         "chromosomeCount and the unresolved objects with the reason) and, in slide mode, chromosomes.json " +
         "(every chromosome with its whole mask through any crossing, in COCO instance format), where <name> is the file's name, or its path inside a folder given as input. Folders are " +
         `searched recursively for ${IMAGE_SUFFIXES.join(" ")} (any case), following symbolic links; a link ` +
