@@ -80,7 +80,10 @@ export interface FindResult {
 export interface FindOptions {
   /** Below this fraction of the median area: debris. Default 0.12. */
   debrisArea?: number;
-  /** Above this many median areas and convex (solidity ≥ 0.85): nucleus. Default 5. */
+  /**
+   * Above this many median areas and convex (solidity ≥ 0.85): nucleus. Default 2.5, the cluster
+   * size: chromosomes lying across or along each other leave concave gaps, a nucleus does not.
+   */
   nucleusArea?: number;
   /** Above this many median areas: a cluster of chromosomes. Default 2.5. */
   clusterArea?: number;
@@ -90,6 +93,12 @@ export interface FindOptions {
 
 /** Fraction of the brightest pixels clipped in the first pass, which looks for nuclei. */
 const CLIP_FRACTION = 0.02;
+
+/**
+ * The first pass leaves out of the threshold's histogram only nuclei above this many median
+ * areas: the big ones whose glow pulls the threshold up. (The datasets' bytes depend on it.)
+ */
+const GLARING_NUCLEUS_AREA = 5;
 
 /** Pixels around a nucleus's box left out of the threshold's histogram: its glow. */
 const NUCLEUS_GLOW = 32;
@@ -108,7 +117,7 @@ export function findChromosomes(slide: GreyImage, options: FindOptions = {}): Fi
     smooth,
     corrected,
     otsuThreshold(clippedHistogram(smooth.data, CLIP_FRACTION)),
-    options,
+    { ...options, nucleusArea: GLARING_NUCLEUS_AREA },
   );
   const { width, height } = slide;
   const outsideNuclei = new Uint8Array(width * height).fill(1);
@@ -181,7 +190,7 @@ function classify(
   options: FindOptions,
 ): Pick<SlideObject, "kind" | "endpoints"> {
   const byArea = (kind: ObjectKind) => ({ kind, endpoints: null });
-  if (o.area > (options.nucleusArea ?? 5) * medianArea && o.solidity >= 0.85)
+  if (o.area > (options.nucleusArea ?? 2.5) * medianArea && o.solidity >= 0.85)
     return byArea("nucleus");
   if (onBorder) return byArea("border");
   if (o.area < (options.debrisArea ?? 0.12) * medianArea) return byArea("debris");

@@ -66,4 +66,33 @@ describe("findChromosomes", () => {
     const found = findChromosomes({ width, height, data });
     expect(kinds(found.objects)).toEqual({ nucleus: 1, accepted: 12, debris: 1 });
   });
+
+  it("tells a small round nucleus (convex) from a cluster of the same size (concave)", () => {
+    // twelve rods of 8 × 30 set the median area (240); a disc of radius 17 (3.8 medians) and a
+    // star of three 8 × 44 rods crossing at their middles (about 3.5 medians)
+    const width = 400;
+    const height = 300;
+    const data = new Uint8Array(width * height).fill(10);
+    const paint = (inside: (x: number, y: number) => boolean) => {
+      for (let y = 0; y < height; y++)
+        for (let x = 0; x < width; x++) if (inside(x, y)) data[y * width + x] = 100;
+    };
+    for (let k = 0; k < 12; k++) {
+      const left = 30 + 60 * (k % 3);
+      const top = 30 + 60 * Math.floor(k / 3);
+      paint((x, y) => x >= left && x < left + 30 && y >= top && y < top + 8);
+    }
+    paint((x, y) => (x - 300) ** 2 + (y - 70) ** 2 < 17 ** 2);
+    for (const angle of [0, 60, 120]) {
+      const [c, s] = [Math.cos((angle * Math.PI) / 180), Math.sin((angle * Math.PI) / 180)];
+      paint((x, y) => {
+        const [u, v] = [(x - 300) * c + (y - 200) * s, -(x - 300) * s + (y - 200) * c];
+        return Math.abs(u) < 22 && Math.abs(v) < 4;
+      });
+    }
+    const found = findChromosomes({ width, height, data });
+    expect(kinds(found.objects)).toEqual({ nucleus: 1, cluster: 1, accepted: 12 });
+    const nucleus = found.objects.find((o) => o.kind === "nucleus")!;
+    expect(nucleus.area / found.medianArea).toBeLessThan(5);
+  });
 });
