@@ -9,7 +9,7 @@
 import type { ClassName } from "../classes.js";
 import { NUM_CLASSES, OVERLAP, byClass } from "../classes.js";
 import { findChromosomes } from "../image/find-chromosomes.js";
-import type { ObjectKind, SlideObject } from "../image/find-chromosomes.js";
+import type { Chromosome, ObjectKind, SlideObject } from "../image/find-chromosomes.js";
 import { cropPlane, positiveBox } from "../image/crop.js";
 import { decimatePlane } from "../image/decimate.js";
 import type { GreyImage } from "../image/grey-image.js";
@@ -97,43 +97,29 @@ export async function segmentSlide(
   const started = performance.now();
   const found = findChromosomes(slide);
   const findMs = performance.now() - started;
-  const chosen = found.objects.flatMap((object, k) =>
+  const chosen: Chosen[] = found.objects.flatMap((object, k) =>
     SKIPPED.includes(object.kind) ? [] : [{ object, cut: found.cutOuts[k] }],
   );
-  const modelled = chosen.filter(({ object }) => !isRod(object));
-  const frames = modelled.map(({ cut }) => framed(decimatePlane(cut.grey, cut.width, cut.height)));
-  const frameLabels = await segmentCrops(model, frames, options);
+  // a part of a channel smaller than this is no chromosome (the finder's median is the typical one)
+  const minArea = found.medianArea * MIN_CHROMOSOME_FRACTION;
+  const separations = await separate(model, chosen, minArea, options);
   const labels = new Uint8Array(slide.width * slide.height);
   const reports = new Map<number, SlideObjectReport>();
   const instances: ChromosomeInstance[] = [];
-  // a part of a channel smaller than this is no chromosome (the finder's median is the typical one)
-  const minArea = found.medianArea * MIN_CHROMOSOME_FRACTION;
-  chosen.forEach(({ object, cut }) => {
-    const k = modelled.findIndex((m) => m.object === object);
-    const parts =
-      k === -1
-        ? [wholeObject(cut.mask)]
-        : objectInstances(
-            fullResolution(frameLabels[k], frames[k].width, cut),
-            cut.mask,
-            cut.width,
-            cut.height,
-            minArea,
-          );
-    const objectLabels = instanceLabels(parts, cut.mask.length);
-    const counts = new Array<number>(NUM_CLASSES).fill(0);
-    for (let y = 0; y < cut.height; y++) {
-      for (let x = 0; x < cut.width; x++) {
-        if (!cut.mask[y * cut.width + x]) continue;
-        const label = objectLabels[y * cut.width + x];
-        labels[(object.box.y0 + y) * slide.width + object.box.x0 + x] = label;
-        counts[label]++;
-      }
-    }
-    const first = instances.length + 1;
-    for (const part of parts)
-      instances.push(placeInstance(part, instances.length + 1, object, cut));
-    linkOverlaps(instances.slice(first - 1));
+  chosen.forEach(({ object, cut }, k) => {
+    const { parts, decidedBy } = separations[k];
+    const counts = paint(
+      labels,
+      slide.width,
+      object.box,
+      cut,
+      instanceLabels(parts, cut.mask.length),
+    );
+    const placed = parts.map((part, n) =>
+      placeInstance(part, instances.length + n + 1, object, cut),
+    );
+    linkOverlaps(placed);
+    instances.push(...placed);
     const overlapping = counts[OVERLAP] >= OVERLAP_FRACTION * object.area;
     reports.set(object.id, {
       ...objectSummary(object),
@@ -141,7 +127,7 @@ export async function segmentSlide(
       overlapping,
       pixels: byClass(counts),
       chromosomes: parts.length,
-      decidedBy: k === -1 ? "shape" : "model",
+      decidedBy,
       crossingResolved: overlapping && parts.length === 2,
       unresolved: unresolvedReason(object.kind, parts.length, overlapping),
     });
@@ -162,6 +148,56 @@ export async function segmentSlide(
     chromosomeCount: instances.length,
     findMs,
   };
+}
+
+interface Chosen {
+  object: SlideObject;
+  cut: Chromosome;
+}
+
+interface Separation {
+  /** Smallest first. */
+  parts: ObjectInstance[];
+  decidedBy: "shape" | "model";
+}
+
+/** Each object's chromosomes: a rod as it is, the others as the model separates them. */
+async function separate(
+  model: OnnxModel,
+  chosen: Chosen[],
+  minArea: number,
+  options: CropOptions,
+): Promise<Separation[]> {
+  const modelled = chosen.filter(({ object }) => !isRod(object));
+  const frames = modelled.map(({ cut }) => framed(decimatePlane(cut.grey, cut.width, cut.height)));
+  const frameLabels = await segmentCrops(model, frames, options);
+  return chosen.map(({ object, cut }) => {
+    const k = modelled.findIndex((m) => m.object === object);
+    if (k === -1) return { parts: [wholeObject(cut.mask)], decidedBy: "shape" };
+    const predicted = fullResolution(frameLabels[k], frames[k].width, cut);
+    const parts = objectInstances(predicted, cut.mask, cut.width, cut.height, minArea);
+    return { parts, decidedBy: "model" };
+  });
+}
+
+/** Writes an object's labels into the slide's inside its mask; returns the pixels per class. */
+function paint(
+  labels: Uint8Array,
+  slideWidth: number,
+  box: Box,
+  cut: Chromosome,
+  objectLabels: Uint8Array,
+): number[] {
+  const counts = new Array<number>(NUM_CLASSES).fill(0);
+  for (let y = 0; y < cut.height; y++) {
+    for (let x = 0; x < cut.width; x++) {
+      if (!cut.mask[y * cut.width + x]) continue;
+      const label = objectLabels[y * cut.width + x];
+      labels[(box.y0 + y) * slideWidth + box.x0 + x] = label;
+      counts[label]++;
+    }
+  }
+  return counts;
 }
 
 /**
