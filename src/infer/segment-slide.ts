@@ -35,6 +35,12 @@ const SKIPPED: readonly ObjectKind[] = ["nucleus", "debris"];
 /** A chromosome has at least this fraction of the slide's median chromosome area. */
 const MIN_CHROMOSOME_FRACTION = 0.25;
 
+/**
+ * Who counts an object's chromosomes: `shape` for an unbranched rod the finder accepted (one
+ * chromosome, the model not run), `model` for the rest.
+ */
+export type DecidedBy = "shape" | "model";
+
 export interface SlideObjectReport {
   /** The finder's id, 1-based in scan order. */
   id: number;
@@ -51,11 +57,8 @@ export interface SlideObjectReport {
   pixels: Record<ClassName, number> | null;
   /** Chromosomes found in it (absent when not segmented). */
   chromosomes?: number;
-  /**
-   * Who counted its chromosomes: `shape` for an unbranched rod the finder accepted (one chromosome,
-   * the model not run), `model` for the rest (absent when not segmented).
-   */
-  decidedBy?: "shape" | "model";
+  /** Who counted its chromosomes (absent when not segmented). */
+  decidedBy?: DecidedBy;
   /** Two chromosomes whose crossing was separated (absent when not segmented). */
   crossingResolved?: boolean;
   /** Why its chromosomes could not be told apart; null when they could (absent when not segmented). */
@@ -158,7 +161,7 @@ interface Chosen {
 interface Separation {
   /** Smallest first. */
   parts: ObjectInstance[];
-  decidedBy: "shape" | "model";
+  decidedBy: DecidedBy;
 }
 
 /** Each object's chromosomes: a rod as it is, the others as the model separates them. */
@@ -171,11 +174,12 @@ async function separate(
   const modelled = chosen.filter(({ object }) => !isRod(object));
   const frames = modelled.map(({ cut }) => framed(decimatePlane(cut.grey, cut.width, cut.height)));
   const frameLabels = await segmentCrops(model, frames, options);
+  let k = 0;
   return chosen.map(({ object, cut }) => {
-    const k = modelled.findIndex((m) => m.object === object);
-    if (k === -1) return { parts: [wholeObject(cut.mask)], decidedBy: "shape" };
+    if (isRod(object)) return { parts: [wholeObject(cut.mask)], decidedBy: "shape" };
     const predicted = fullResolution(frameLabels[k], frames[k].width, cut);
     const parts = objectInstances(predicted, cut.mask, cut.width, cut.height, minArea);
+    k++;
     return { parts, decidedBy: "model" };
   });
 }
