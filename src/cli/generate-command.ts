@@ -10,7 +10,7 @@ import {
 } from "../data/hdf5.js";
 import type { SampleDtype } from "../data/hdf5.js";
 import { UserError } from "../errors.js";
-import { PRESETS, generateDataset } from "../generate/generate.js";
+import { PRESETS, generateDataset, presetSampling } from "../generate/generate.js";
 import { TRIES_PER_PAIR } from "../generate/sample-pairs.js";
 import type { Preset } from "../generate/generate.js";
 import { megabytes } from "../format.js";
@@ -71,8 +71,7 @@ export function generateCommand(): Command {
         "-p, --preset <name>",
         `kaggle: the published recipe from a DAPI and a Cy3 image (${PUBLISHED_SAMPLES} samples of ${FRAME_TEXT} from the published slides); ` +
           `like-kaggle: an approximation from DAPI alone, 11 chromosomes (every 4th by area), ${PUBLISHED_SAMPLES} samples; all: every chromosome of every image, 20000 samples spread over all their pairs; ` +
-          "slides: as all, for whole slides: half crossings (overlap grey dimmed to 0.7–1 × the sum, as real crossings), " +
-          "a quarter touching pairs (no overlap), a quarter single chromosomes (label 1)",
+          `slides: as all, for whole slides: ${describeMix("slides")}`,
       )
         .choices([KAGGLE_PRESET, ...PRESETS])
         .default(KAGGLE_PRESET),
@@ -92,12 +91,12 @@ export function generateCommand(): Command {
     .option("-n, --count <samples>", "samples to make (default: the preset's)", integer(1))
     .option(
       "--angles <n>",
-      "rotations per chromosome, evenly spaced over 360° (default 12)",
+      `rotations per chromosome, evenly spaced over 360° (default: ${perPreset("angles")})`,
       integer(1, 360),
     )
     .option(
       "--offsets <px>",
-      "grid step of the offsets between the two chromosomes (default: 2 like-kaggle, 3 all)",
+      `grid step of the offsets between the two chromosomes (default: ${perPreset("offsetStep")})`,
       integer(1, 50),
     )
     .option("--min-overlap <px>", "overlap pixels a sample needs (not kaggle)", integer(1), 5)
@@ -176,4 +175,21 @@ export function generateCommand(): Command {
         `wrote ${flags.out} (${megabytes((await stat(flags.out)).size)}) in ${seconds.toFixed(1)} s`,
       );
     });
+}
+
+/** A mixing preset's shares of each kind of sample, for the help. */
+function describeMix(preset: Preset): string {
+  const { mix, angles, overlapGain = [1, 1] } = presetSampling(preset);
+  if (!mix) return "crossings only";
+  const share = (fraction: number) => `${Math.round(100 * fraction)} %`;
+  return (
+    `${share(mix.crossing)} crossings (overlap grey ${overlapGain.join("–")} × the sum, as real crossings), ` +
+    `${share(mix.touching)} touching pairs (no overlap), ${share(mix.single)} single chromosomes (label 1; ` +
+    `each shown at most once per angle, ${angles} angles, so fewer when the chromosomes are few)`
+  );
+}
+
+/** A sampling setting's default for each preset but kaggle, e.g. "12 like-kaggle, 12 all, 36 slides". */
+function perPreset(setting: "angles" | "offsetStep"): string {
+  return PRESETS.map((preset) => `${presetSampling(preset)[setting]} ${preset}`).join(", ");
 }

@@ -74,6 +74,14 @@ const PRESET_SETTINGS: Record<Preset, PresetSettings> = {
   },
 };
 
+/** A preset's sampling grid and mix, as help texts describe it. */
+export function presetSampling(
+  preset: Preset,
+): Pick<PresetSettings, "angles" | "offsetStep" | "mix" | "overlapGain"> {
+  const { angles, offsetStep, mix, overlapGain } = PRESET_SETTINGS[preset];
+  return { angles, offsetStep, mix, overlapGain };
+}
+
 export interface GenerateOptions {
   /** Metaphase images: TIFF or PNG, 8, 12 or 16 bit. */
   metaphases: string[];
