@@ -179,11 +179,13 @@ export function generateCommand(): Command {
 
 /** A mixing preset's shares of each kind of sample, for the help. */
 function describeMix(preset: Preset): string {
-  const { mix, angles, overlapGain = [1, 1] } = presetSampling(preset);
+  const { mix, angles, overlapGain = [1, 1], overlapBlur } = presetSampling(preset);
   if (!mix) return "crossings only";
   const share = (fraction: number) => `${Math.round(100 * fraction)} %`;
   return (
-    `${share(mix.crossing)} crossings (overlap grey ${overlapGain.join("–")} × the sum, as real crossings), ` +
+    `${share(mix.crossing)} crossings (overlap grey ${overlapGain.join("–")} × the sum` +
+    (overlapBlur ? `, smoothed near the overlap with σ ${overlapBlur.join("–")} px` : "") +
+    `, as real crossings), ` +
     `${share(mix.touching)} touching pairs (no overlap), ${share(mix.single)} single chromosomes (label 1; ` +
     `each shown at most once per angle, ${angles} angles, so fewer when the chromosomes are few)`
   );

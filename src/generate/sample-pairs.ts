@@ -18,6 +18,7 @@ import type { Chromosome } from "../image/find-chromosomes.js";
 import { composeSample, composeSingle, fitsFrame, overlapCount } from "./pairs.js";
 import type { Placement } from "./pairs.js";
 import { PoseCache } from "./pose-cache.js";
+import { softenOverlap } from "./soften-overlap.js";
 import type { Pose } from "./pose.js";
 
 const { height: FRAME_HEIGHT, width: FRAME_WIDTH } = SAMPLE_FRAME;
@@ -53,6 +54,11 @@ export interface PairSampling {
    * range, [low, high]. Default [1, 1]: the plain sum.
    */
   overlapGain?: readonly [number, number];
+  /**
+   * A crossing's grey near its overlap is smoothed with a σ (pixels) drawn uniformly from this
+   * range, [low, high] (soften-overlap.ts). Default: not smoothed.
+   */
+  overlapBlur?: readonly [number, number];
   random: Random;
   onSample?: (made: number, count: number) => void;
 }
@@ -192,8 +198,11 @@ function samplePair(
       (((angleA * angles + angleB) * 256 + placement.dx + 128) * 256 + placement.dy + 128) * 3 +
       KINDS.indexOf(kind);
     if (taken.has(key)) continue;
-    const gain = sampling.overlapGain ? drawBetween(sampling.overlapGain, random) : 1;
-    const aIsLabel1 = composeCleaned(a, b, placement, grey, labels, kind, minOverlap, gain);
+    const look = {
+      gain: sampling.overlapGain ? drawBetween(sampling.overlapGain, random) : 1,
+      blur: sampling.overlapBlur ? drawBetween(sampling.overlapBlur, random) : 0,
+    };
+    const aIsLabel1 = composeCleaned(a, b, placement, grey, labels, kind, minOverlap, look);
     if (aIsLabel1 === undefined) continue;
     taken.add(key);
     samples.pairIds[2 * slot] = aIsLabel1 ? i : j;
@@ -279,9 +288,10 @@ function composeCleaned(
   labels: Uint8Array,
   kind: "crossing" | "touching",
   minOverlap: number,
-  overlapGain: number,
+  look: { gain: number; blur: number },
 ): boolean | undefined {
-  const aIsSmaller = composeSample(a, b, placement, grey, labels, overlapGain);
+  const aIsSmaller = composeSample(a, b, placement, grey, labels, look.gain);
+  if (look.blur > 0) softenOverlap(grey, labels, FRAME_WIDTH, FRAME_HEIGHT, look.blur);
   reassignSpecks(labels, FRAME_HEIGHT, FRAME_WIDTH);
   clearBackground(grey, labels);
   const [, pixels1, pixels2, overlap] = labelCounts(labels);

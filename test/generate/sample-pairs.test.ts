@@ -171,6 +171,32 @@ describe("samplePairs", () => {
     // 100 + 100 where the bars cross (less on their rotated edges), times 0.7
     expect(brightestOverlap).toBe(140);
   });
+
+  it("smooths the grey near a crossing's overlap when asked, so the overlap has no sharp edge", () => {
+    const chromosomes = [bar(1, 40), bar(2, 30, 6), bar(3, 36)];
+    const steepestStep = (overlapBlur?: readonly [number, number]) => {
+      const { samples } = samplePairs(chromosomes, {
+        ...sampling,
+        count: 100,
+        overlapBlur,
+        random: seededRandom(5),
+      });
+      const px = FRAME_HEIGHT * FRAME_WIDTH;
+      let steepest = 0;
+      for (let s = 0; s < samples.count; s++) {
+        const labels = samples.labels.subarray(s * px, (s + 1) * px);
+        const grey = samples.grey.subarray(s * px, (s + 1) * px);
+        for (let i = 0; i + 1 < px; i++)
+          if (labels[i] && labels[i + 1] && (labels[i] === 3) !== (labels[i + 1] === 3))
+            steepest = Math.max(steepest, Math.abs(grey[i] - grey[i + 1]));
+      }
+      return steepest;
+    };
+    // bars of grey 100: the plain sum steps by 100 or more (from a rotated bar's dim edge) into 200
+    const sharp = steepestStep();
+    expect(sharp).toBeGreaterThanOrEqual(100);
+    expect(steepestStep([1, 1])).toBeLessThan(sharp / 2);
+  });
 });
 
 /** Whether a pixel labelled 1 has a pixel labelled 2 among its 8 neighbours. */
