@@ -26,7 +26,10 @@ export interface InputContract {
 
 /** max |Δ probability| and argmax agreement between tfjs and onnxruntime on the same inputs. */
 export interface ParityFigures {
+  /** The largest |Δ probability| on the real crops. */
   maxAbsDifference: number;
+  /** The same on the random crops (absent in models exported before 3 December 2026, which held both to one limit). */
+  noiseMaxAbsDifference?: number;
   /** Fraction 0–1 of pixels whose most probable class agrees. */
   argmaxAgreement: number;
   pixels: number;

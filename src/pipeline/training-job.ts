@@ -15,7 +15,7 @@ import { splitDataset } from "../data/splits.js";
 import { UserError } from "../errors.js";
 import { evaluateSamples } from "../evaluate/evaluate.js";
 import { exportToOnnx } from "../export/export.js";
-import { loadParityImage } from "../export/parity.js";
+import { describeParity, loadParityImage } from "../export/parity.js";
 import { sha256File } from "../hash.js";
 import { selectBackend } from "../model/backend.js";
 import { SEGNET_PRESETS } from "../model/config.js";
@@ -112,7 +112,7 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Train
     parityImage: await loadParityImage(),
   });
   model.dispose();
-  log(`exported: max |Δ probability| ${metadata.parity.maxAbsDifference.toExponential(2)}`);
+  log(`exported: ${describeParity(metadata.parity)}`);
 
   const registry = new ModelRegistry(s3, settings.bucket);
   await registry.upload(

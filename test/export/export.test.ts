@@ -1,7 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { exportToOnnx } from "../../src/export/export.js";
-import { MAX_ABS_DIFFERENCE, MIN_ARGMAX_AGREEMENT } from "../../src/export/parity.js";
+import {
+  MAX_ABS_DIFFERENCE,
+  MIN_ARGMAX_AGREEMENT,
+  NOISE_MAX_ABS_DIFFERENCE,
+} from "../../src/export/parity.js";
 import { readGreyImage } from "../../src/image/grey-image.js";
 import type { GreyImage } from "../../src/image/grey-image.js";
 import { OnnxModel } from "../../src/onnx/onnx-model.js";
@@ -38,6 +42,7 @@ describe("ONNX export", () => {
       ]);
       expect(parity.pixels).toBe(12 * 96 * 96 + 152 * 200);
       expect(parity.maxAbsDifference).toBeLessThanOrEqual(MAX_ABS_DIFFERENCE);
+      expect(parity.noiseMaxAbsDifference).toBeLessThanOrEqual(NOISE_MAX_ABS_DIFFERENCE);
       expect(parity.argmaxAgreement).toBeGreaterThanOrEqual(MIN_ARGMAX_AGREEMENT);
       model.dispose();
     }, 120_000);
