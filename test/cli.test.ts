@@ -453,7 +453,9 @@ describe("chromoseg command line", () => {
     const onnxFile = join(model, "model.onnx");
     const exported = await chromoseg("export", "--model", model);
     expect(exported.code).toBe(0);
-    expect(exported.stdout).toMatch(/max \|Δ probability\| \S+ \(limit 0\.0001\)/);
+    expect(exported.stdout).toMatch(
+      /max \|Δ probability\| \S+ on real crops \(limit 0\.0001\), \S+ on random crops \(limit 0\.001\)/,
+    );
     const metadata = (await OnnxModel.load(onnxFile, { threads: 1 })).metadata;
     const report = JSON.parse(readFileSync(join(model, "training-report.json"), "utf8"));
     expect(metadata.training?.data.sha256).toBe(report.data.sha256);
