@@ -16,7 +16,8 @@ import type { SampleMix, SampledPairs, SamplingWork } from "./sample-pairs.js";
 
 /**
  * 2 draws placements (sample-pairs.ts) where 1 enumerated them; 3 changes the `slides` preset's
- * mix and angles. Each gives other files for the same command than the one before.
+ * mix and angles; 4 smooths its composed overlaps. Each gives other files for the same command
+ * than the one before.
  */
 export const GENERATOR_VERSION = "4";
 
@@ -53,8 +54,9 @@ interface PresetSettings {
 const REAL_CROSSING_GAIN = [0.7, 1] as const;
 
 /**
- * A real crossing at the training resolution is a smooth spot whose brightness rises over 3–4
- * pixels (jpp21-m1's X, jpp21-m2's crossings at ÷ 2), not a step: a Gaussian of σ 0.5–1.5 pixels.
+ * Real crossings at the training resolution (jpp21-m1's X and jpp21-m2's, looked at decimated ÷ 2)
+ * are smooth bright spots, not steps. The σ range (pixels) spans mild to strong smoothing; it was
+ * not fitted to those slides.
  */
 const REAL_CROSSING_BLUR = [0.5, 1.5] as const;
 
