@@ -1,13 +1,9 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Command } from "commander";
-import sharp from "sharp";
-import { UserError } from "../errors.js";
+import { readSlideResults } from "../evaluate/read-slide-results.js";
 import { DEFAULT_RADIUS, scoreSlide } from "../evaluate/score-slide.js";
-import type { SlideScore } from "../evaluate/score-slide.js";
+import type { ClumpScore, SlideScore } from "../evaluate/score-slide.js";
 import { readSlideAnnotations } from "../evaluate/slide-annotations.js";
-import type { SlideAnnotation } from "../evaluate/slide-annotations.js";
-import { OUTPUT_FILES } from "../infer/write-outputs.js";
 import { percent, table } from "../format.js";
 import { examples, positive } from "./options.js";
 
@@ -22,11 +18,12 @@ export function evaluateSlidesCommand(): Command {
     .summary("measure slide mode against crossings annotated by eye")
     .description(
       "Compare the results of `chromoseg segment` on whole slides with point annotations (docs/slide-annotations.md): " +
-        "for every annotated slide, <results>/<image>/labels.png and report.json are read. A crossing counts as " +
+        "for every annotated slide, <results>/<image>/labels.png, report.json and chromosomes.json are read. A crossing counts as " +
         "found when an overlap pixel lies within --radius of its point; an overlap region (8-connected pixels " +
         "labelled 3) is false when no annotated crossing or uncertain point lies within --radius of it " +
         "(those near a point annotated as touching are counted apart); the count error is the report's " +
-        "chromosomeCount minus the annotated one, where both exist.",
+        "chromosomeCount minus the annotated one, where both exist; an annotated clump is counted right when the " +
+        "object of the chromosome nearest its point (within --radius) holds as many chromosomes as annotated.",
     )
     .argument("<results>", "the --out folder of chromoseg segment")
     .requiredOption("-a, --annotations <file.json>", "point annotations of the slides")
@@ -47,8 +44,13 @@ export function evaluateSlidesCommand(): Command {
     .action(async (results: string, flags: EvaluateSlidesFlags) => {
       const annotations = await readSlideAnnotations(flags.annotations);
       const scores: SlideScore[] = [];
-      for (const slide of annotations.slides)
-        scores.push(await scoreResults(join(results, slide.image), slide, flags.radius));
+      for (const slide of annotations.slides) {
+        const { labels, width, height, reported } = await readSlideResults(
+          join(results, slide.image),
+          slide,
+        );
+        scores.push(scoreSlide(labels, width, height, slide, reported, { radius: flags.radius }));
+      }
       const totals = summarize(scores);
       if (flags.json) {
         console.log(JSON.stringify({ radius: flags.radius, slides: scores, totals }));
@@ -56,7 +58,16 @@ export function evaluateSlidesCommand(): Command {
       }
       console.log(
         table([
-          ["slide", "crossings found", "overlap regions", "false", "at touching", "count error"],
+          [
+            "slide",
+            "crossings found",
+            "overlap regions",
+            "false",
+            "at touching",
+            "count error",
+            "clumps right",
+            "clump |error|",
+          ],
           ...scores.map((s) => [
             s.image,
             `${s.found} of ${s.crossings}`,
@@ -64,6 +75,8 @@ export function evaluateSlidesCommand(): Command {
             s.falseRegions.length,
             s.falseAtTouching,
             s.countError === null ? "—" : signed(s.countError),
+            s.clumps.length ? `${rightClumps(s.clumps)} of ${s.clumps.length}` : "—",
+            s.clumps.length ? clumpError(s.clumps) : "—",
           ]),
         ]),
       );
@@ -74,48 +87,21 @@ export function evaluateSlidesCommand(): Command {
           `(${(totals.falseRegions / scores.length).toFixed(2)} a slide)` +
           (totals.countedSlides
             ? `; count error: mean |error| ${totals.meanAbsCountError!.toFixed(1)} over ${totals.countedSlides} slides`
-            : "; count error: no chromosomeCount in the reports"),
+            : "; count error: no chromosomeCount in the reports") +
+          (totals.clumps
+            ? `; clumps counted right: ${totals.rightClumps} of ${totals.clumps}, sum of |error| ${totals.clumpError}`
+            : ""),
       );
       for (const s of scores) {
         for (const m of s.missed) console.log(`${s.image}: missed crossing at (${m.x}, ${m.y})`);
         for (const f of s.falseRegions)
           console.log(`${s.image}: false overlap at (${f.x}, ${f.y}), ${f.area} px`);
+        for (const c of s.clumps.filter((clump) => clump.counted !== clump.chromosomes))
+          console.log(
+            `${s.image}: clump at (${c.x}, ${c.y}) of ${c.chromosomes} chromosomes counted ${c.counted}`,
+          );
       }
     });
-}
-
-async function scoreResults(
-  folder: string,
-  annotation: SlideAnnotation,
-  radius: number,
-): Promise<SlideScore> {
-  const labelsFile = join(folder, OUTPUT_FILES.labels);
-  let decoded: { data: Buffer; info: { width: number; height: number } };
-  try {
-    decoded = await sharp(labelsFile).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
-  } catch {
-    throw new UserError(
-      `${annotation.image}: no readable ${labelsFile}; segment the slide first (chromoseg segment … --out <results>)`,
-    );
-  }
-  const { width, height } = decoded.info;
-  if (
-    annotation.width !== undefined &&
-    (annotation.width !== width || annotation.height !== height)
-  )
-    throw new UserError(
-      `${annotation.image}: annotated as ${annotation.width} × ${annotation.height}, but ${labelsFile} is ${width} × ${height}`,
-    );
-  const reportFile = join(folder, OUTPUT_FILES.report);
-  let report: { chromosomeCount?: number };
-  try {
-    report = JSON.parse(await readFile(reportFile, "utf8")) as typeof report;
-  } catch {
-    throw new UserError(`${annotation.image}: no readable ${reportFile} beside ${labelsFile}`);
-  }
-  return scoreSlide(decoded.data, width, height, annotation, report.chromosomeCount ?? null, {
-    radius,
-  });
 }
 
 function summarize(scores: SlideScore[]) {
@@ -128,7 +114,19 @@ function summarize(scores: SlideScore[]) {
     meanAbsCountError: counted.length
       ? sum(counted.map((s) => Math.abs(s.countError!))) / counted.length
       : null,
+    clumps: sum(scores.map((s) => s.clumps.length)),
+    rightClumps: sum(scores.map((s) => rightClumps(s.clumps))),
+    clumpError: sum(scores.map((s) => clumpError(s.clumps))),
   };
+}
+
+function rightClumps(clumps: ClumpScore[]): number {
+  return clumps.filter((c) => c.counted === c.chromosomes).length;
+}
+
+/** Sum of |counted − annotated| over the clumps. */
+function clumpError(clumps: ClumpScore[]): number {
+  return sum(clumps.map((c) => Math.abs(c.counted - c.chromosomes)));
 }
 
 function sum(values: number[]): number {

@@ -1,10 +1,27 @@
 /**
  * Slide mode against point annotations: which annotated crossings it found, which overlap regions
- * it reported where no crossing is, and how far its chromosome count is off.
+ * it reported where no crossing is, and how far its chromosome count is off, over the slide and
+ * clump by clump.
  */
 import { OVERLAP } from "../classes.js";
 import { componentPixels, labelComponents } from "../image/morphology.js";
-import type { AnnotatedPoint, SlideAnnotation } from "./slide-annotations.js";
+import type { AnnotatedClump, AnnotatedPoint, SlideAnnotation } from "./slide-annotations.js";
+
+/** What slide mode reported for a slide, as far as the scoring needs it. */
+export interface ReportedSlide {
+  /** report.json's chromosomeCount; null when absent. */
+  chromosomeCount: number | null;
+  /** Slide-sized: the object (report.json's id) whose chromosome covers each pixel, 0 where none. */
+  objectOf: Int32Array;
+  /** Chromosomes found in each object, by object id. */
+  chromosomesIn: ReadonlyMap<number, number>;
+}
+
+/** An annotated clump beside the chromosomes slide mode found in the object there. */
+export interface ClumpScore extends AnnotatedClump {
+  /** 0 when no chromosome lies within the radius of the point. */
+  counted: number;
+}
 
 /** A connected region of overlap pixels in a slide's labels. */
 export interface OverlapRegion {
@@ -27,6 +44,7 @@ export interface SlideScore {
   falseAtTouching: number;
   /** Reported minus annotated chromosome count; null when either is missing. */
   countError: number | null;
+  clumps: ClumpScore[];
 }
 
 export interface ScoreOptions {
@@ -41,7 +59,7 @@ export function scoreSlide(
   width: number,
   height: number,
   annotation: SlideAnnotation,
-  reportedCount: number | null,
+  reported: ReportedSlide,
   options: ScoreOptions = {},
 ): SlideScore {
   const radius = options.radius ?? DEFAULT_RADIUS;
@@ -71,15 +89,49 @@ export function scoreSlide(
     falseRegions,
     falseAtTouching,
     countError:
-      reportedCount === null || annotation.chromosomeCount === undefined
+      reported.chromosomeCount === null || annotation.chromosomeCount === undefined
         ? null
-        : reportedCount - annotation.chromosomeCount,
+        : reported.chromosomeCount - annotation.chromosomeCount,
+    clumps: (annotation.clumps ?? []).map((clump) => {
+      const object = nearestObject(reported.objectOf, width, height, clump, radius);
+      return { ...clump, counted: reported.chromosomesIn.get(object) ?? 0 };
+    }),
   };
+}
+
+/** The object of the chromosome pixel nearest to `point` within `radius`; 0 when there is none. */
+function nearestObject(
+  objectOf: Int32Array,
+  width: number,
+  height: number,
+  point: AnnotatedPoint,
+  radius: number,
+): number {
+  let nearest = 0;
+  let best = Infinity;
+  for (const p of pixelsAround(width, height, point, radius)) {
+    const d = distance(p, width, point);
+    if (objectOf[p] && d <= radius && d < best) {
+      best = d;
+      nearest = objectOf[p];
+    }
+  }
+  return nearest;
 }
 
 /** Overlap pixels in the square of half-side `radius` around `point`. */
 function overlapAround(
   regionOf: Int32Array,
+  width: number,
+  height: number,
+  point: AnnotatedPoint,
+  radius: number,
+): number[] {
+  return pixelsAround(width, height, point, radius).filter((p) => regionOf[p]);
+}
+
+/** The slide's pixels in the square of half-side `radius` around `point`. */
+function pixelsAround(
   width: number,
   height: number,
   point: AnnotatedPoint,
@@ -96,7 +148,7 @@ function overlapAround(
       x <= Math.min(width - 1, point.x + radius);
       x++
     )
-      if (regionOf[y * width + x]) pixels.push(y * width + x);
+      pixels.push(y * width + x);
   return pixels;
 }
 

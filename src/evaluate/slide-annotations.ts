@@ -1,7 +1,7 @@
 /**
  * Point annotations of whole slides, made by eye, against which slide mode is measured: per
  * slide the crossings (one point in the overlap of two chromosomes), optionally the chromosome
- * count, and points that explain other marks. The format is documented in docs/slide-annotations.md.
+ * count and the chromosomes of each clump, and points that explain other marks. The format is documented in docs/slide-annotations.md.
  */
 import { readFile } from "node:fs/promises";
 import { UserError } from "../errors.js";
@@ -13,6 +13,12 @@ export interface AnnotatedPoint {
   x: number;
   y: number;
   note?: string;
+}
+
+/** Chromosomes that touch or cross so that they form one connected object: a point on it. */
+export interface AnnotatedClump extends AnnotatedPoint {
+  /** How many chromosomes the clump holds, 2 or more. */
+  chromosomes: number;
 }
 
 export interface SlideAnnotation {
@@ -29,6 +35,8 @@ export interface SlideAnnotation {
   touching?: AnnotatedPoint[];
   /** Places the annotator could not decide: an overlap found there counts neither way. */
   uncertain?: AnnotatedPoint[];
+  /** Clumps with their chromosomes, so that a count's errors cannot cancel between objects. */
+  clumps?: AnnotatedClump[];
   /** Interphase nuclei, for reference. */
   nuclei?: AnnotatedPoint[];
 }
@@ -68,12 +76,16 @@ export function parseSlideAnnotations(value: unknown, source: string): SlideAnno
     names.add(slide.image);
     if (!Array.isArray(slide.crossings))
       fail(`${at}.crossings must be a list of points (empty for none)`);
-    for (const list of ["crossings", "touching", "uncertain", "nuclei"] as const) {
+    for (const list of ["crossings", "touching", "uncertain", "clumps", "nuclei"] as const) {
       (slide[list] ?? []).forEach((point, j) => {
         if (!Number.isFinite(point?.x) || !Number.isFinite(point?.y))
           fail(`${at}.${list}[${j}] needs numbers x and y`);
       });
     }
+    (slide.clumps ?? []).forEach(({ chromosomes }, j) => {
+      if (!(Number.isInteger(chromosomes) && chromosomes >= 2))
+        fail(`${at}.clumps[${j}].chromosomes must be a whole number, 2 or more`);
+    });
     const count = slide.chromosomeCount;
     if (count !== undefined && !(Number.isInteger(count) && count >= 0))
       fail(`${at}.chromosomeCount must be a whole number`);

@@ -96,3 +96,19 @@ export function columnMajorRuns(
   runs.push(run);
   return runs;
 }
+
+/** The pixels (row-major indices, y · width + x) that an uncompressed column-major RLE covers. */
+export function runPixels({
+  size: [height, width],
+  counts,
+}: CocoAnnotation["segmentation"]): number[] {
+  const pixels: number[] = [];
+  let at = 0;
+  counts.forEach((run, k) => {
+    if (k % 2 === 1)
+      for (let p = at; p < at + run; p++)
+        pixels.push((p % height) * width + Math.floor(p / height));
+    at += run;
+  });
+  return pixels;
+}

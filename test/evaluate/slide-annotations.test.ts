@@ -30,6 +30,17 @@ describe("slide annotations", () => {
       { ...valid, slides: [{ image: "x.tif", crossings: [], chromosomeCount: 4.5 }] },
       /whole number/,
     ],
+    [
+      { ...valid, slides: [{ image: "x.tif", crossings: [], clumps: [{ x: 1, y: 2 }] }] },
+      /clumps\[0\]\.chromosomes must be a whole number, 2 or more/,
+    ],
+    [
+      {
+        ...valid,
+        slides: [{ image: "x.tif", crossings: [], clumps: [{ x: 1, y: 2, chromosomes: 1 }] }],
+      },
+      /2 or more/,
+    ],
   ])("refuses %j with its reason", (value, reason) => {
     expect(() => parseSlideAnnotations(value, "a.json")).toThrow(UserError);
     expect(() => parseSlideAnnotations(value, "a.json")).toThrow(reason);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { instanceLabels, objectInstances } from "../../src/infer/chromosome-instances.js";
-import { cocoChromosomes, columnMajorRuns } from "../../src/infer/coco.js";
+import { cocoChromosomes, columnMajorRuns, runPixels } from "../../src/infer/coco.js";
 
 const W = 12;
 const H = 12;
@@ -76,12 +76,9 @@ describe("COCO output", () => {
       mask: Uint8Array.from([1, 1, 0, 1, 1, 1]),
     };
     const runs = columnMajorRuns(instance, H, W);
+    expect(runs.reduce((a, b) => a + b, 0)).toBe(W * H);
     const decoded = new Uint8Array(W * H);
-    let at = 0;
-    runs.forEach((run, k) => {
-      for (let i = 0; i < run; i++, at++) if (k % 2) decoded[(at % H) * W + Math.floor(at / H)] = 1;
-    });
-    expect(at).toBe(W * H);
+    for (const p of runPixels({ size: [H, W], counts: runs })) decoded[p] = 1;
     expect(decoded).toEqual(mask);
   });
 
