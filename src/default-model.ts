@@ -6,7 +6,7 @@ import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
- * SegNet lite trained on the replica dataset: what `chromoseg segment` uses unless given `--model`,
+ * SegNet lite trained on the `slides` preset: what `chromoseg segment` uses unless given `--model`,
  * and what the segment function (in AWS and in `chromoseg local`) uses while the bucket has none.
  */
 export const DEFAULT_MODEL = fileURLToPath(new URL("../models/default.onnx", import.meta.url));

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_MODEL } from "../../src/default-model.js";
 import { rotate } from "../../src/generate/pose.js";
 import { findChromosomes } from "../../src/image/find-chromosomes.js";
 import { readGreyImage } from "../../src/image/grey-image.js";
@@ -104,6 +105,14 @@ describe("slide mode", () => {
   it("counts the 46 chromosomes of the bundled DAPI.tif, with no overlap", async () => {
     const { image } = await readGreyImage(SAMPLE_SLIDE);
     const result = await segmentSlide(model, image);
+    expect(result.chromosomeCount).toBe(46);
+    expect(result.labels.filter((label) => label === 3).length).toBe(0);
+  });
+
+  it("counts the 46 chromosomes of the bundled DAPI.tif with the shipped model, with no overlap", async () => {
+    const shipped = await OnnxModel.load(DEFAULT_MODEL, { threads: 1 });
+    const { image } = await readGreyImage(SAMPLE_SLIDE);
+    const result = await segmentSlide(shipped, image);
     expect(result.chromosomeCount).toBe(46);
     expect(result.labels.filter((label) => label === 3).length).toBe(0);
   });
