@@ -257,6 +257,58 @@ describe("chromoseg command line", () => {
     expect(report).toMatchObject({ pages: 2, width: 93, height: 94 });
   });
 
+  it("evaluates slide mode against annotated crossings, counts and clumps", async () => {
+    const out = join(folder, "annotated");
+    const segmented = await chromoseg(
+      "segment",
+      DAPI_CROP,
+      "--mode",
+      "slide",
+      "--model",
+      LITE_MODEL,
+      "--out",
+      out,
+    );
+    expect(segmented.code).toBe(0);
+    const results = join(out, "dapi-jpp21-m3-crop.tif");
+    const report = JSON.parse(readFileSync(join(results, "report.json"), "utf8"));
+    const coco = JSON.parse(readFileSync(join(results, "chromosomes.json"), "utf8"));
+    // a clump annotated on the first chromosome, with one chromosome more than its object holds
+    const first = coco.annotations[0];
+    const inObject = coco.annotations.filter(
+      (a: { object_id: number }) => a.object_id === first.object_id,
+    );
+    const [x, y] = first.bbox;
+    const [height] = first.segmentation.size;
+    const p = first.segmentation.counts[0]; // the first chromosome pixel, column-major
+    const point = { x: Math.floor(p / height), y: p % height };
+    expect(point.x).toBeGreaterThanOrEqual(x);
+    expect(point.y).toBeGreaterThanOrEqual(y);
+    const annotations = join(folder, "annotations.json");
+    writeFileSync(
+      annotations,
+      JSON.stringify({
+        format: "chromoseg-slide-annotations/1",
+        slides: [
+          {
+            image: "dapi-jpp21-m3-crop.tif",
+            chromosomeCount: report.chromosomeCount + 1,
+            crossings: [{ x: 5, y: 5 }],
+            clumps: [{ ...point, chromosomes: inObject.length + 1 }],
+          },
+        ],
+      }),
+    );
+    const { code, stdout } = await chromoseg("evaluate-slides", out, "--annotations", annotations);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/dapi-jpp21-m3-crop\.tif +0 of 1 +0 +0 +0 +-1 +0 of 1 +1\n/);
+    expect(stdout).toContain("crossings found: 0 of 1 (0.0 %)");
+    expect(stdout).toContain("clumps counted right: 0 of 1, sum of |error| 1");
+    expect(stdout).toContain(
+      `clump at (${point.x}, ${point.y}) of ${inObject.length + 1} chromosomes counted ${inObject.length}`,
+    );
+  });
+
   it("inspect refuses negative, fractional and NaN labels under strict and counts them under clip", async () => {
     const file = join(folder, "odd-labels.h5");
     await ready;

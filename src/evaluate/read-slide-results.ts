@@ -1,6 +1,7 @@
 /**
- * Reads what `chromoseg segment` wrote for one slide (labels.png, report.json, chromosomes.json)
- * into what scoring a slide needs, with an error naming the file for anything missing.
+ * Reads what `chromoseg segment` wrote for one slide (labels.png, report.json and, where clumps
+ * are annotated, chromosomes.json) into what scoring a slide needs, with an error naming the file
+ * for anything missing.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -42,13 +43,25 @@ export async function readSlideResults(
     throw new UserError(
       `${annotation.image}: annotated as ${annotation.width} × ${annotation.height}, but ${labelsFile} is ${width} × ${height}`,
     );
-  const report = await readJson<{ chromosomeCount?: number }>(folder, OUTPUT_FILES.report);
-  const coco = await readJson<CocoDataset>(folder, OUTPUT_FILES.chromosomes);
+  const report = await readJson<{ chromosomeCount?: number }>(
+    folder,
+    OUTPUT_FILES.report,
+    annotation,
+  );
   const objectOf = new Int32Array(width * height);
   const chromosomesIn = new Map<number, number>();
-  for (const chromosome of coco.annotations) {
-    for (const p of runPixels(chromosome.segmentation)) objectOf[p] = chromosome.object_id;
-    chromosomesIn.set(chromosome.object_id, (chromosomesIn.get(chromosome.object_id) ?? 0) + 1);
+  // only clumps need the chromosomes, so results written before chromosomes.json existed still score
+  if (annotation.clumps?.length) {
+    const coco = await readJson<CocoDataset>(folder, OUTPUT_FILES.chromosomes, annotation);
+    for (const chromosome of coco.annotations) {
+      const [h, w] = chromosome.segmentation.size;
+      if (w !== width || h !== height)
+        throw new UserError(
+          `${annotation.image}: ${join(folder, OUTPUT_FILES.chromosomes)} is for ${w} × ${h}, but ${labelsFile} is ${width} × ${height}`,
+        );
+      for (const p of runPixels(chromosome.segmentation)) objectOf[p] = chromosome.object_id;
+      chromosomesIn.set(chromosome.object_id, (chromosomesIn.get(chromosome.object_id) ?? 0) + 1);
+    }
   }
   return {
     labels: decoded.data,
@@ -58,13 +71,13 @@ export async function readSlideResults(
   };
 }
 
-async function readJson<T>(folder: string, name: string): Promise<T> {
+async function readJson<T>(folder: string, name: string, annotation: SlideAnnotation): Promise<T> {
   const file = join(folder, name);
   try {
     return JSON.parse(await readFile(file, "utf8")) as T;
   } catch {
     throw new UserError(
-      `no readable ${file}: evaluate-slides reads the results of chromoseg segment in slide mode`,
+      `${annotation.image}: no readable ${file}; evaluate-slides reads the results of chromoseg segment in slide mode`,
     );
   }
 }

@@ -11,7 +11,10 @@ import type { AnnotatedClump, AnnotatedPoint, SlideAnnotation } from "./slide-an
 export interface ReportedSlide {
   /** report.json's chromosomeCount; null when absent. */
   chromosomeCount: number | null;
-  /** Slide-sized: the object (report.json's id) whose chromosome covers each pixel, 0 where none. */
+  /**
+   * Slide-sized: the object (report.json's id) whose chromosome covers each pixel, 0 where none
+   * (all 0 when no clump is annotated: then it is not read).
+   */
   objectOf: Int32Array;
   /** Chromosomes found in each object, by object id. */
   chromosomesIn: ReadonlyMap<number, number>;

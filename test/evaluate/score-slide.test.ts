@@ -98,4 +98,31 @@ describe("scoring a slide against point annotations", () => {
       ).clumps.map((c) => c.counted),
     ).toEqual([2, 0, 0, 0]);
   });
+
+  it("takes the nearest object when two lie within the radius", () => {
+    const objectOf = new Int32Array(WIDTH * HEIGHT);
+    for (let y = 0; y < 10; y++) {
+      objectOf[y * WIDTH + 40] = 7;
+      objectOf[y * WIDTH + 60] = 9;
+    }
+    const reported = {
+      chromosomeCount: null,
+      objectOf,
+      chromosomesIn: new Map([
+        [7, 2],
+        [9, 3],
+      ]),
+    };
+    const at = (x: number) =>
+      scoreSlide(
+        new Uint8Array(WIDTH * HEIGHT),
+        WIDTH,
+        HEIGHT,
+        { ...annotation, clumps: [{ x, y: 5, chromosomes: 2 }] },
+        reported,
+        { radius: 15 },
+      ).clumps[0].counted;
+    expect(at(48)).toBe(2);
+    expect(at(53)).toBe(3);
+  });
 });

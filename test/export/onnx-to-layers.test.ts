@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 
 describe("a tfjs SegNet rebuilt from an ONNX export", () => {
-  it("gives onnxruntime's probabilities for the shipped model's weights", async () => {
+  it("gives onnxruntime's probabilities for the engine tests' model's weights", async () => {
     const bytes = await readFile(LITE_MODEL);
     const metadata = parseMetadata(readMetadataProps(bytes));
     const model = segnetFromOnnx(bytes, metadata, LITE_MODEL);

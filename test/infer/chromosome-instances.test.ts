@@ -76,7 +76,8 @@ describe("COCO output", () => {
       mask: Uint8Array.from([1, 1, 0, 1, 1, 1]),
     };
     const runs = columnMajorRuns(instance, H, W);
-    expect(runs.reduce((a, b) => a + b, 0)).toBe(W * H);
+    // columns 2 and 3: rows 1 and 2; column 4: row 2
+    expect(runs).toEqual([2 * H + 1, 2, H - 2, 2, H - 1, 1, W * H - 4 * H - 3]);
     const decoded = new Uint8Array(W * H);
     for (const p of runPixels({ size: [H, W], counts: runs })) decoded[p] = 1;
     expect(decoded).toEqual(mask);
