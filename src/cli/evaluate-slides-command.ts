@@ -18,7 +18,7 @@ export function evaluateSlidesCommand(): Command {
     .summary("measure slide mode against crossings annotated by eye")
     .description(
       "Compare the results of `chromoseg segment` on whole slides with point annotations (docs/slide-annotations.md): " +
-        "for every annotated slide, <results>/<image>/labels.png, report.json and chromosomes.json are read. A crossing counts as " +
+        "for every annotated slide, <results>/<image>/labels.png and report.json are read (and chromosomes.json where clumps are annotated). A crossing counts as " +
         "found when an overlap pixel lies within --radius of its point; an overlap region (8-connected pixels " +
         "labelled 3) is false when no annotated crossing or uncertain point lies within --radius of it " +
         "(those near a point annotated as touching are counted apart); the count error is the report's " +
